@@ -1,0 +1,149 @@
+package compiler
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"release-gen.dev/release-gen/compiler/diag"
+	"release-gen.dev/release-gen/compiler/model"
+)
+
+// Version is the generator version, recorded in the manifest and used by
+// the drift job to run the same release-gen. Release builds set it with
+// -ldflags "-X release-gen.dev/release-gen/compiler.Version=...".
+var Version = "0.1.0"
+
+// InstallPath is the module path of the release-gen command, for `go run`.
+const InstallPath = "release-gen.dev/release-gen/cmd/release-gen"
+
+// Config says what to compile.
+type Config struct {
+	// Dir is the spec directory.
+	Dir string
+	// Out is the output directory; it defaults to Dir.
+	Out string
+	// Targets narrows the spec's targets (--target); empty keeps them all.
+	Targets []string
+}
+
+// Result is a compiled spec.
+type Result struct {
+	Release *model.Release
+	Inputs  *Inputs
+	// Warnings are diagnostics that do not fail the spec unless --strict.
+	Warnings diag.List
+}
+
+// SpecError reports a spec that failed the schema or a semantic check.
+type SpecError struct{ Diagnostics diag.List }
+
+func (e *SpecError) Error() string {
+	return fmt.Sprintf("the spec has %d problem(s)", len(e.Diagnostics))
+}
+
+// Compile loads, validates and lowers the spec in cfg.Dir. It returns a
+// *SpecError listing every problem at once when the spec is invalid, a
+// *UsageError for bad invocations, and other errors for I/O failures.
+func Compile(cfg Config) (*Result, error) {
+	in, err := FindInputs(cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	ev, diags, err := evaluate(in)
+	if err != nil {
+		return nil, err
+	}
+	if ev == nil {
+		return nil, &SpecError{Diagnostics: diags.Sort()}
+	}
+	l := &lowerer{v: ev.spec, user: ev.user, schema: ev.schema, genDir: ev.genDir, dir: in.Dir}
+	diags = append(diags, l.schemaErrors()...)
+	diags = append(diags, unknownFields(ev)...)
+	m := l.lower()
+	for _, c := range checks {
+		diags = append(diags, c.Run(m, l.failed)...)
+	}
+	var errs, warns diag.List
+	for _, d := range diags {
+		if d.Severity == diag.Warning {
+			warns = append(warns, d)
+		} else {
+			errs = append(errs, d)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, &SpecError{Diagnostics: append(errs, warns...).Sort()}
+	}
+	warns = append(warns, resolve(m, in, cfg)...)
+	if err := narrow(m, cfg.Targets); err != nil {
+		return nil, err
+	}
+	return &Result{Release: m, Inputs: in, Warnings: warns.Sort()}, nil
+}
+
+// resolve fills in what the model derives from validated values: the
+// registry's kind, deploy order, the plan and the drift job's settings.
+func resolve(m *model.Release, in *Inputs, cfg Config) diag.List {
+	var warns diag.List
+	m.Registry, _ = parseRegistry(m.Registry.Host)
+	m.Registry.Pos = m.Fields.Of("registry", m.Pos)
+	if m.Registry.Kind != model.RegistryECR && slices.Contains(m.Targets, "ecr") {
+		warns = append(warns, diag.Warnf(m.Fields.Of("targets", m.Registry.Pos), "ecr-registry",
+			"the ecr target is skipped: registry %q is not an ECR host (<account>.dkr.ecr.<region>.amazonaws.com); remove \"ecr\" from targets to silence this", m.Registry.Host))
+		m.Targets = slices.DeleteFunc(slices.Clone(m.Targets), func(t string) bool { return t == "ecr" })
+	}
+	ws := waves(m.Services)
+	m.Services = slices.Concat(ws...)
+	m.Plan = buildPlan(m, ws)
+	m.Generator = Version
+
+	root := repoRoot(in.Dir)
+	m.SpecFile = relSlash(root, filepath.Join(in.Dir, in.Main()))
+	out := cfg.Out
+	if out == "" {
+		out = in.Dir
+	}
+	absOut, _ := filepath.Abs(out)
+	m.Drift = model.Drift{Install: InstallPath + "@v" + Version, Dir: relSlash(root, in.Dir), Out: relSlash(root, absOut)}
+	return warns
+}
+
+// narrow keeps only the targets named on the command line, which must be
+// among the spec's targets.
+func narrow(m *model.Release, only []string) error {
+	if len(only) == 0 {
+		return nil
+	}
+	for _, t := range only {
+		if !slices.Contains(m.Targets, t) {
+			return &UsageError{Msg: fmt.Sprintf("--target %s: the spec's targets are %s", t, strings.Join(m.Targets, ", "))}
+		}
+	}
+	m.Targets = slices.DeleteFunc(slices.Clone(m.Targets), func(t string) bool { return !slices.Contains(only, t) })
+	return nil
+}
+
+// repoRoot is the nearest directory at or above dir holding .git, or dir.
+func repoRoot(dir string) string {
+	for d := dir; ; {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return dir
+		}
+		d = parent
+	}
+}
+
+func relSlash(root, p string) string {
+	rel, err := filepath.Rel(root, p)
+	if err != nil {
+		return filepath.ToSlash(p)
+	}
+	return filepath.ToSlash(rel)
+}

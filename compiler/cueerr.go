@@ -1,0 +1,206 @@
+package compiler
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"cuelang.org/go/cue"
+	cueerrors "cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/token"
+
+	"release-gen.dev/release-gen/compiler/diag"
+)
+
+// CUE reports a value that fails a disjunction (an enum, or a field with a
+// default) once per alternative, plus a summary line. cueErrors condenses
+// each field's errors into the one message a spec author needs.
+var (
+	disjunctionSummary = regexp.MustCompile(`^\d+ errors in empty disjunction:?$`)
+	conflict           = regexp.MustCompile(`^conflicting values (.+?) and (.+?)(?: \(mismatched types (\S+) and (\S+)\))?$`)
+)
+
+type cueError struct {
+	path string
+	pos  token.Pos
+	msg  string
+}
+
+// cueErrors converts CUE errors into diagnostics of the "schema" check.
+// Positions lie in the user's files: an error inside release-gen's schema
+// is placed at the nearest enclosing field the user wrote. dir is removed
+// from messages so that they do not depend on where the spec lives.
+func cueErrors(err error, genDir string, user cue.Value, dir string) diag.List {
+	groups := map[string][]cueError{}
+	var order []string
+	for _, e := range cueerrors.Errors(err) {
+		format, args := e.Msg()
+		msg := fmt.Sprintf(format, args...)
+		if dir != "" {
+			msg = strings.ReplaceAll(msg, dir+"/", "")
+		}
+		msg = strings.Join(strings.Fields(strings.ReplaceAll(msg, "\n", " ")), " ")
+		path := strings.Join(e.Path(), ".")
+		pos := userPos(e, genDir)
+		if !pos.IsValid() && user.Exists() {
+			pos = nearestPos(user, e.Path(), genDir)
+		}
+		if _, ok := groups[path]; !ok {
+			order = append(order, path)
+		}
+		groups[path] = append(groups[path], cueError{path: path, pos: pos, msg: msg})
+	}
+	var out diag.List
+	for _, path := range order {
+		g := groups[path]
+		if hasChildErrors(path, order) && onlyNoise(g) {
+			continue
+		}
+		e := condense(g)
+		if e.msg == "" {
+			continue
+		}
+		text := e.msg
+		if path != "" {
+			text = path + ": " + text
+		}
+		out = append(out, diag.Errorf(e.pos, "schema", "%s", schemaHint(text)))
+	}
+	return out
+}
+
+// condense picks or builds the one message for a field's errors.
+func condense(g []cueError) cueError {
+	pos := token.NoPos
+	var msgs []string
+	for _, e := range g {
+		if !pos.IsValid() && e.pos.IsValid() {
+			pos = e.pos
+		}
+		if disjunctionSummary.MatchString(e.msg) || strings.HasPrefix(e.msg, "incompatible list lengths") {
+			continue
+		}
+		msgs = append(msgs, e.msg)
+	}
+	if len(msgs) == 0 {
+		return cueError{}
+	}
+	// A bound or pattern violation says exactly what is wrong.
+	for _, m := range msgs {
+		if strings.HasPrefix(m, "invalid value") || strings.Contains(m, "field not allowed") || strings.HasPrefix(m, "incomplete value") {
+			return cueError{pos: pos, msg: m}
+		}
+	}
+	// A type mismatch: name the type that was wanted, not the default.
+	for _, m := range msgs {
+		if c := conflict.FindStringSubmatch(m); c != nil && c[3] != "" {
+			got, gotType, wantType := c[1], c[3], c[4]
+			if !isTypeName(c[2]) && isTypeName(c[1]) {
+				got, gotType, wantType = c[2], c[4], c[3]
+			}
+			return cueError{pos: pos, msg: fmt.Sprintf("%s is a %s, want %s", got, gotType, wantType)}
+		}
+	}
+	// An enum: the user's value is the side every conflict shares.
+	if user, allowed := enumConflict(msgs); user != "" {
+		return cueError{pos: pos, msg: fmt.Sprintf("%s is not allowed: use one of %s", user, strings.Join(allowed, ", "))}
+	}
+	return cueError{pos: pos, msg: msgs[0]}
+}
+
+func isTypeName(s string) bool {
+	switch s {
+	case "int", "float", "number", "string", "bool", "bytes", "list", "struct", "null":
+		return true
+	}
+	return false
+}
+
+// enumConflict recognises "conflicting values A and U" for several A and
+// one U, returning U and the sorted alternatives.
+func enumConflict(msgs []string) (string, []string) {
+	count := map[string]int{}
+	var pairs [][2]string
+	for _, m := range msgs {
+		c := conflict.FindStringSubmatch(m)
+		if c == nil {
+			return "", nil
+		}
+		pairs = append(pairs, [2]string{c[1], c[2]})
+		count[c[1]]++
+		count[c[2]]++
+	}
+	if len(pairs) < 2 {
+		return "", nil
+	}
+	user := ""
+	for v, n := range count {
+		if n == len(pairs) {
+			user = v
+		}
+	}
+	if user == "" {
+		return "", nil
+	}
+	var allowed []string
+	for _, p := range pairs {
+		other := p[0]
+		if other == user {
+			other = p[1]
+		}
+		if !slices.Contains(allowed, other) {
+			allowed = append(allowed, other)
+		}
+	}
+	slices.Sort(allowed)
+	return user, allowed
+}
+
+func onlyNoise(g []cueError) bool {
+	for _, e := range g {
+		if !disjunctionSummary.MatchString(e.msg) && !strings.HasPrefix(e.msg, "incompatible list lengths") {
+			return false
+		}
+	}
+	return true
+}
+
+func hasChildErrors(path string, all []string) bool {
+	for _, p := range all {
+		if p != path && strings.HasPrefix(p, path+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// nearestPos is the position of the deepest field along path that the
+// user wrote.
+func nearestPos(user cue.Value, path []string, genDir string) token.Pos {
+	for n := len(path); n > 0; n-- {
+		sels := make([]cue.Selector, 0, n)
+		for _, p := range path[:n] {
+			sels = append(sels, selector(p))
+		}
+		if v := user.LookupPath(cue.MakePath(sels...)); v.Exists() {
+			if p := v.Pos(); p.IsValid() && !isGenerated(p, genDir) {
+				return p
+			}
+		}
+	}
+	return token.NoPos
+}
+
+// selector turns one element of an error path back into a selector.
+func selector(p string) cue.Selector {
+	if n, err := parseIndex(p); err == nil {
+		return cue.Index(n)
+	}
+	if strings.HasPrefix(p, "\"") {
+		if s, err := unquote(p); err == nil {
+			return cue.Str(s)
+		}
+	}
+	return cue.Str(p)
+}
