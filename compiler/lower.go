@@ -33,7 +33,7 @@ type lowerer struct {
 
 // decode unmarshals the concrete value at p into dst and reports success.
 func (l *lowerer) decode(p cue.Path, dst any) bool {
-	v := l.v.LookupPath(p)
+	v := l.lookup(p)
 	if !v.Exists() {
 		return false
 	}
@@ -42,6 +42,22 @@ func (l *lowerer) decode(p cue.Path, dst any) bool {
 		return false
 	}
 	return json.Unmarshal(b, dst) == nil
+}
+
+// lookup finds the unified value at p, resolving defaults on the way, so
+// that paths below a field with a default (environments) can be read.
+func (l *lowerer) lookup(p cue.Path) cue.Value {
+	v := l.v
+	for _, sel := range p.Selectors() {
+		if d, ok := v.Default(); ok {
+			v = d
+		}
+		v = v.LookupPath(cue.MakePath(sel))
+	}
+	if d, ok := v.Default(); ok {
+		v = d
+	}
+	return v
 }
 
 // pos returns where the user wrote the value at p, or NoPos when it is a
@@ -82,7 +98,7 @@ func (l *lowerer) fields(p cue.Path) model.Positions {
 
 // labels returns the field names of the struct at p in declaration order.
 func (l *lowerer) labels(p cue.Path) []string {
-	it, err := l.v.LookupPath(p).Fields()
+	it, err := l.lookup(p).Fields()
 	if err != nil {
 		return nil
 	}
