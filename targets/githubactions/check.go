@@ -1,0 +1,98 @@
+package githubactions
+
+import (
+	"regexp"
+	"strings"
+
+	"cuelang.org/go/cue/token"
+
+	"release-gen.dev/release-gen/compiler/diag"
+	"release-gen.dev/release-gen/compiler/model"
+)
+
+var (
+	// jobIDRe is GitHub's job id syntax.
+	jobIDRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+	// secretRe is GitHub's secret name syntax.
+	secretRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	// tagPrefixRe allows only what can start a docker tag.
+	tagPrefixRe = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
+)
+
+const checkName = "github"
+
+// check returns what GitHub cannot take from the release.
+func check(m *model.Release) diag.List {
+	var ds diag.List
+	if !validBranch(m.Branch) {
+		ds = append(ds, diag.Errorf(m.Fields.Of("branch", m.Pos), checkName,
+			"branch %q is not a valid git branch name (see git check-ref-format)", m.Branch))
+	} else if strings.Contains(m.Branch, "${{") {
+		ds = append(ds, diag.Errorf(m.Fields.Of("branch", m.Pos), checkName,
+			"branch %q contains \"${{\", which GitHub's branch filters cannot express", m.Branch))
+	}
+	if m.Plan != nil {
+		for _, j := range m.Plan.Jobs {
+			if !jobIDRe.MatchString(j.ID) {
+				ds = append(ds, diag.Errorf(jobPos(m, j), checkName,
+					"job id %q is not a valid GitHub Actions job id: use letters, digits, '-' and '_'", j.ID))
+			}
+		}
+	}
+	for _, e := range m.Environments {
+		if len(e.Name)+len("-approval") > 255 || strings.ContainsAny(e.Name, "\x00\r\n") {
+			ds = append(ds, diag.Errorf(e.Pos, checkName, "environment name %q is not a valid GitHub environment name", e.Name))
+		}
+		if e.TagPrefix != "" && !tagPrefixRe.MatchString(e.TagPrefix) {
+			ds = append(ds, diag.Errorf(e.Fields.Of("tagPrefix", e.Pos), checkName,
+				"tagPrefix %q cannot start a docker tag: use letters, digits, '_', '.' and '-'", e.TagPrefix))
+		}
+	}
+	sec := resolveSecrets(m.Secrets)
+	for _, name := range []string{sec.AWSRoleARN, sec.AWSRegion, sec.KubeConfig, sec.SlackWebhook,
+		sec.RegistryUsername, sec.RegistryPassword, sec.GitOpsToken} {
+		if !secretRe.MatchString(name) || strings.HasPrefix(strings.ToUpper(name), "GITHUB_") {
+			ds = append(ds, diag.Errorf(m.Pos, checkName,
+				"%q is not a valid GitHub secret name: use letters, digits and '_', not starting with a digit or GITHUB_", name))
+		}
+	}
+	for _, s := range m.Services {
+		if c := s.Canary; c != nil {
+			if _, err := canaryWait(c); err != nil {
+				ds = append(ds, diag.Errorf(c.Fields.Of("interval", c.Pos), checkName, "%v", err))
+			}
+		}
+	}
+	return ds
+}
+
+func jobPos(m *model.Release, j *model.Job) token.Pos {
+	switch {
+	case j.Service != nil:
+		return j.Service.Pos
+	case j.Env != nil:
+		return j.Env.Pos
+	}
+	return m.Pos
+}
+
+// validBranch applies git check-ref-format's rules to a branch name, which
+// is also what GitHub's branch filters accept.
+func validBranch(b string) bool {
+	if b == "" || b == "@" || strings.HasPrefix(b, "/") || strings.HasSuffix(b, "/") ||
+		strings.HasSuffix(b, ".") || strings.HasPrefix(b, "-") ||
+		strings.Contains(b, "..") || strings.Contains(b, "@{") || strings.Contains(b, "//") {
+		return false
+	}
+	for _, part := range strings.Split(b, "/") {
+		if strings.HasPrefix(part, ".") || strings.HasSuffix(part, ".lock") {
+			return false
+		}
+	}
+	for _, r := range b {
+		if r < 0x20 || r == 0x7f || strings.ContainsRune(" ~^:?*[\\", r) {
+			return false
+		}
+	}
+	return true
+}

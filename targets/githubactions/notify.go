@@ -1,0 +1,54 @@
+package githubactions
+
+// notifyJob announces the run's result in Slack when the spec asks for it.
+// It needs every other job, so it runs last; pull-request runs are not
+// announced (their checks already show on the pull request).
+func (g *gen) notifyJob(needs []string) *job {
+	s := g.m.Notify.Slack
+	failure, success := s.Announces("failure"), s.Announces("success")
+	var cond expr
+	switch {
+	case failure && success:
+		cond = "!cancelled() && github.event_name != 'pull_request'"
+	case failure:
+		cond = "failure() && github.event_name != 'pull_request'"
+	case success:
+		cond = "success() && github.event_name != 'pull_request'"
+	default:
+		return nil
+	}
+	return &job{
+		Needs:       needs,
+		If:          cond,
+		Timeout:     5,
+		Permissions: perms{},
+		Steps: []step{{
+			Name: "Notify Slack",
+			Env: env(
+				"SLACK_WEBHOOK_URL", secret(g.sec.SlackWebhook),
+				"SLACK_CHANNEL", s.Channel,
+				"STATUS", expr("${{ contains(needs.*.result, 'failure') && 'failed' || 'succeeded' }}"),
+				"REPOSITORY", expr("${{ github.repository }}"),
+				"REF_NAME", expr("${{ github.ref_name }}"),
+				"RUN_URL", expr("${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}"),
+			),
+			Run: slackScript,
+		}},
+	}
+}
+
+// slackScript posts the message; jq builds the JSON, so no value can break
+// out of its string.
+const slackScript = `if [ -z "$SLACK_WEBHOOK_URL" ]; then
+  echo "::warning::the Slack webhook secret is not set; nothing was sent"
+  exit 0
+fi
+payload="$(jq -n \
+  --arg channel "$SLACK_CHANNEL" \
+  --arg status "$STATUS" \
+  --arg repo "$REPOSITORY" \
+  --arg ref "$REF_NAME" \
+  --arg url "$RUN_URL" \
+  '{channel: $channel, text: "release \($status): \($repo) (\($ref)) \($url)"}')"
+curl -fsS -X POST -H 'Content-Type: application/json' --data-binary "$payload" "$SLACK_WEBHOOK_URL"
+`

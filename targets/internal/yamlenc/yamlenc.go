@@ -1,0 +1,345 @@
+// Package yamlenc builds YAML documents as ordered node trees and encodes
+// them deterministically. It is shared by every target that writes YAML
+// (GitHub Actions, GitLab CI, CircleCI, Flagger).
+//
+// Trees are made of [*yaml.Node] values built with [Map], [Seq], [Str],
+// [Literal], [Int] and [Bool], so that key order is the order the target
+// wrote, never an accident of Go maps. [Encode] writes them with a 2-space
+// indent, no line wrapping, LF line endings and a trailing newline.
+//
+// Every string is a !!str scalar: a value such as "on", "yes", "1.20",
+// "*alias", "&a", "!tag", "a: b", "#", "-x", "{" or "[" is quoted when a
+// YAML 1.1 or 1.2 reader could take it for anything but that string, so it
+// always reads back as exactly the string that was given.
+package yamlenc
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Str returns a string scalar. It is emitted plain when that reads back as
+// the same string under both YAML 1.1 and YAML 1.2, and quoted otherwise.
+// Multi-line strings are emitted as by [Literal].
+func Str(s string) *yaml.Node {
+	if strings.ContainsAny(s, "\n\r") {
+		return Literal(s)
+	}
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	if yaml11Ambiguous(s) || strings.ContainsAny(s, "\u0085\u2028\u2029") {
+		// YAML 1.1 reads U+0085, U+2028 and U+2029 as line breaks; only
+		// double quotes escape them.
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	return n
+}
+
+// Literal returns a string scalar that is emitted as a literal block
+// scalar ("|") when it spans several lines and a block scalar can hold it
+// exactly. Otherwise (trailing spaces on a line, control characters, a
+// carriage return, ...) it falls back to a double-quoted scalar, which can
+// hold any string.
+func Literal(s string) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	switch {
+	case !strings.Contains(s, "\n"):
+		if s == "" || yaml11Ambiguous(s) || strings.ContainsAny(s, "\r\u0085\u2028\u2029") {
+			n.Style = yaml.DoubleQuotedStyle
+		}
+	case blockSafe(s):
+		n.Style = yaml.LiteralStyle
+	default:
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	return n
+}
+
+// Int returns an integer scalar.
+func Int(i int) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: fmt.Sprint(i)}
+}
+
+// Bool returns a boolean scalar, true or false.
+func Bool(b bool) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: fmt.Sprint(b)}
+}
+
+// Seq returns a block sequence of items. Nil items are left out.
+func Seq(items ...*yaml.Node) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	for _, it := range items {
+		if it != nil {
+			n.Content = append(n.Content, it)
+		}
+	}
+	return n
+}
+
+// Strs returns a sequence of string scalars.
+func Strs(ss ...string) *yaml.Node {
+	n := Seq()
+	for _, s := range ss {
+		n.Content = append(n.Content, Str(s))
+	}
+	return n
+}
+
+// Map returns a mapping from alternating keys and values:
+//
+//	Map("name", "release", "on", Map(...), "permissions", Map())
+//
+// Keys are strings. A value is a *yaml.Node, a string (as by [Str]), an
+// int, a bool or a []string (as by [Strs]). A pair whose value is a nil
+// *yaml.Node is left out, which makes optional keys easy to write. Map
+// panics on any other argument: that is a programming error.
+func Map(kv ...any) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	if len(kv)%2 != 0 {
+		panic(fmt.Sprintf("yamlenc.Map: odd number of arguments (%d)", len(kv)))
+	}
+	for i := 0; i < len(kv); i += 2 {
+		k, ok := kv[i].(string)
+		if !ok {
+			panic(fmt.Sprintf("yamlenc.Map: key %d is %T, not a string", i/2, kv[i]))
+		}
+		Set(n, k, kv[i+1])
+	}
+	return n
+}
+
+// Set appends the pair key: value to the mapping m, converting value as
+// [Map] does; a nil *yaml.Node value appends nothing. It returns m.
+func Set(m *yaml.Node, key string, value any) *yaml.Node {
+	if m.Kind != yaml.MappingNode {
+		panic("yamlenc.Set: not a mapping")
+	}
+	v := node(value)
+	if v == nil {
+		return m
+	}
+	m.Content = append(m.Content, Key(key), v)
+	return m
+}
+
+// Key returns a mapping key. Keys are emitted plain whenever YAML 1.2 reads
+// them back as the same string, so that "on" stays `on:` as every GitHub
+// workflow writes it.
+func Key(k string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k}
+}
+
+func node(v any) *yaml.Node {
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case *yaml.Node:
+		return v
+	case string:
+		return Str(v)
+	case int:
+		return Int(v)
+	case bool:
+		return Bool(v)
+	case []string:
+		return Strs(v...)
+	}
+	panic(fmt.Sprintf("yamlenc: unsupported value of type %T", v))
+}
+
+// Get returns the value stored under key in mapping m, or nil.
+func Get(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// Flow switches a sequence or mapping to flow style ([a, b] or {a: b}) and
+// returns it. Use it only for short collections of plain values.
+func Flow(n *yaml.Node) *yaml.Node {
+	n.Style |= yaml.FlowStyle
+	return n
+}
+
+// Comment sets a line comment on n, written after it on the same line
+// ("uses: owner/repo@sha # v1.2.3"), and returns n. text must be a single
+// line; "# " is prepended.
+func Comment(n *yaml.Node, text string) *yaml.Node {
+	if strings.ContainsAny(text, "\r\n") {
+		panic("yamlenc.Comment: comment spans several lines")
+	}
+	n.LineComment = "# " + text
+	return n
+}
+
+// Spaced marks mapping m so that [Encode] separates its entries with one
+// blank line (top-level keys, the jobs of a workflow), and returns m.
+func Spaced(m *yaml.Node) *yaml.Node {
+	if m.Kind != yaml.MappingNode {
+		panic("yamlenc.Spaced: not a mapping")
+	}
+	for i := 2; i < len(m.Content); i += 2 {
+		m.Content[i].HeadComment = blankMarker
+	}
+	return m
+}
+
+// blankMarker is the head comment Spaced puts on keys; Encode turns each
+// line holding only it into an empty line.
+const blankMarker = "#yamlenc:blank-line-8f3c2a"
+
+// Encode writes n (a mapping, sequence or scalar, or a document node) as a
+// single YAML document: 2-space indent, no line wrapping, LF line endings,
+// ending in exactly one newline. Should a value contain the text Spaced
+// marks blank lines with, Encode clears those marks in n and writes no
+// blank lines rather than risk altering the value.
+func Encode(n *yaml.Node) ([]byte, error) {
+	spaced := hasMarkers(n)
+	if spaced && mentions(n, blankMarker) {
+		// A value contains the marker text: blank lines could not be told
+		// from data, so leave them out rather than guess.
+		clearMarkers(n)
+		spaced = false
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := encode(enc, n); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	if !spaced {
+		return buf.Bytes(), nil
+	}
+	lines := strings.SplitAfter(buf.String(), "\n")
+	for i, l := range lines {
+		if strings.TrimSpace(l) == blankMarker {
+			lines[i] = "\n"
+		}
+	}
+	return []byte(strings.Join(lines, "")), nil
+}
+
+// encode turns the panics with which the yaml package reports some errors
+// into errors.
+func encode(enc *yaml.Encoder, n *yaml.Node) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("yamlenc: %v", r)
+		}
+	}()
+	return enc.Encode(n)
+}
+
+func hasMarkers(n *yaml.Node) bool {
+	if n.HeadComment == blankMarker {
+		return true
+	}
+	for _, c := range n.Content {
+		if hasMarkers(c) {
+			return true
+		}
+	}
+	return false
+}
+
+func clearMarkers(n *yaml.Node) {
+	if n.HeadComment == blankMarker {
+		n.HeadComment = ""
+	}
+	for _, c := range n.Content {
+		clearMarkers(c)
+	}
+}
+
+// mentions reports whether text occurs in any value or comment of the tree
+// other than the blank-line markers themselves.
+func mentions(n *yaml.Node, text string) bool {
+	if strings.Contains(n.Value, text) || strings.Contains(n.LineComment, text) || strings.Contains(n.FootComment, text) {
+		return true
+	}
+	if n.HeadComment != blankMarker && strings.Contains(n.HeadComment, text) {
+		return true
+	}
+	for _, c := range n.Content {
+		if mentions(c, text) {
+			return true
+		}
+	}
+	return false
+}
+
+// blockSafe reports whether a literal block scalar reads back as exactly s,
+// whatever follows it in the document. It is conservative: strings with
+// trailing blanks on a line, a leading blank or line break, more than one
+// trailing line break ("|+" would swallow a following blank line), a line
+// starting with a tab, carriage
+// returns, control characters or the line breaks YAML 1.1 knows beyond LF
+// are left to double quotes, which hold any string.
+func blockSafe(s string) bool {
+	for _, line := range strings.Split(s, "\n") {
+		if strings.HasSuffix(line, " ") || strings.HasSuffix(line, "\t") {
+			return false
+		}
+		if strings.HasPrefix(line, "\t") {
+			// yaml.v3 (and so actionlint) rejects a tab right after the
+			// indentation of a block scalar, although YAML allows it.
+			return false
+		}
+	}
+	for _, r := range s {
+		switch {
+		case r == '\n':
+		case r == '\t':
+		case r < 0x20 || r == 0x7f:
+			return false
+		case r == 0x85 || r == 0x2028 || r == 0x2029 || r == 0xfeff:
+			return false
+		case r >= 0x80 && r <= 0x9f:
+			return false
+		}
+	}
+	// A block scalar cannot start with blank lines followed by a more
+	// indented line without an indentation indicator, and cannot consist
+	// only of line breaks; leave those to double quotes.
+	if strings.TrimLeft(s, "\n") == "" || strings.HasSuffix(s, "\n\n") {
+		return false
+	}
+	if strings.HasPrefix(s, "\n") || strings.HasPrefix(s, " ") {
+		return false
+	}
+	return true
+}
+
+// yaml11Ambiguous reports whether a plain scalar s could be read as
+// something other than a string by a YAML 1.1 reader (booleans such as
+// yes/no/on/off, sexagesimal numbers, timestamps, the merge key "<<" and the
+// value key "=") even where YAML 1.2 reads
+// a string. yaml.v3 already quotes what YAML 1.2 would misread.
+func yaml11Ambiguous(s string) bool {
+	switch strings.ToLower(s) {
+	case "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "", "<<", "=":
+		return true
+	}
+	c := s[0]
+	if !(c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.') {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || strings.IndexByte("_.:+-", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
