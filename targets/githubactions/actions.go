@@ -29,15 +29,6 @@ var (
 	actECRLogin         = action{"aws-actions/amazon-ecr-login", "03f1aad4c6c7ffd436567f42f9384779290529bd", "v2.1.7"}
 )
 
-// Container images the jobs run tools from. Official images, pinned by
-// version. Trivy is also pinned by digest: its v0.69.4 to v0.69.6 images
-// were malicious (March 2026, CVE-2026-33634); 0.69.3 and this digest
-// predate the compromise.
-const (
-	trivyImage = "aquasec/trivy:0.69.3@sha256:bcc376de8d77cfe086a917230e818dc9f8528e3c852f7b1aff648949b6258d1c"
-	syftImage  = "anchore/syft:v1.45.0"
-)
-
 // runner is the GitHub-hosted runner every job runs on. It ships bash,
 // docker with buildx, kubectl, jq, yq, curl and Go, which the jobs use.
 const runner = "ubuntu-24.04"

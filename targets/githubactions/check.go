@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 
+	"release-gen.dev/release-gen/targets/internal/shell"
+
 	"cuelang.org/go/cue/token"
 
 	"release-gen.dev/release-gen/compiler/diag"
@@ -58,7 +60,7 @@ func check(m *model.Release) diag.List {
 	}
 	for _, s := range m.Services {
 		if c := s.Canary; c != nil {
-			if _, err := canaryWait(c); err != nil {
+			if _, err := shell.CanaryWaitDuration(c); err != nil {
 				ds = append(ds, diag.Errorf(c.Fields.Of("interval", c.Pos), checkName, "%v", err))
 			}
 		}

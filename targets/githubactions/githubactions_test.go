@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"release-gen.dev/release-gen/targets/internal/shell"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/rhysd/actionlint"
 
@@ -196,9 +198,9 @@ func TestCanaryWait(t *testing.T) {
 		{model.Canary{Interval: "1m", Threshold: 5, MaxWeight: 50, StepWeight: 10}, "18m0s"},
 		{model.Canary{Interval: "30s", Threshold: 2, MaxWeight: 20, StepWeight: 10}, "8m30s"},
 	} {
-		got, err := canaryWait(&tc.c)
+		got, err := shell.CanaryWaitDuration(&tc.c)
 		if err != nil || got.String() != tc.want {
-			t.Errorf("canaryWait(%+v) = %v, %v; want %s", tc.c, got, err, tc.want)
+			t.Errorf("shell.CanaryWaitDuration(%+v) = %v, %v; want %s", tc.c, got, err, tc.want)
 		}
 	}
 }

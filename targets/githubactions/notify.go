@@ -1,5 +1,7 @@
 package githubactions
 
+import "release-gen.dev/release-gen/targets/internal/shell"
+
 // notifyJob announces the run's result in Slack when the spec asks for it.
 // It needs every other job, so it runs last; pull-request runs are not
 // announced (their checks already show on the pull request).
@@ -32,23 +34,7 @@ func (g *gen) notifyJob(needs []string) *job {
 				"REF_NAME", expr("${{ github.ref_name }}"),
 				"RUN_URL", expr("${{ github.server_url }}/${{ github.repository }}/actions/runs/${{ github.run_id }}"),
 			),
-			Run: slackScript,
+			Run: shell.Slack,
 		}},
 	}
 }
-
-// slackScript posts the message; jq builds the JSON, so no value can break
-// out of its string.
-const slackScript = `if [ -z "$SLACK_WEBHOOK_URL" ]; then
-  echo "::warning::the Slack webhook secret is not set; nothing was sent"
-  exit 0
-fi
-payload="$(jq -n \
-  --arg channel "$SLACK_CHANNEL" \
-  --arg status "$STATUS" \
-  --arg repo "$REPOSITORY" \
-  --arg ref "$REF_NAME" \
-  --arg url "$RUN_URL" \
-  '{channel: $channel, text: "release \($status): \($repo) (\($ref)) \($url)"}')"
-curl -fsS -X POST -H 'Content-Type: application/json' --data-binary "$payload" "$SLACK_WEBHOOK_URL"
-`

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"release-gen.dev/release-gen/targets/internal/shell"
+
 	"github.com/rhysd/actionlint"
 	"gopkg.in/yaml.v3"
 
@@ -399,7 +401,7 @@ func TestShardScript(t *testing.T) {
 		}
 	}
 	run := func(glob string, shard, shards int) (string, error) {
-		cmd := exec.Command(bash, "-eo", "pipefail", "-c", shardScript+`printf '%s' "$TEST_FILES"`)
+		cmd := exec.Command(bash, "-eo", "pipefail", "-c", shell.Prelude+shell.Shard+`printf '%s' "$TEST_FILES"`)
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "TEST_GLOB="+glob, fmt.Sprintf("TEST_SHARD=%d", shard), fmt.Sprintf("TEST_SHARDS=%d", shards))
 		cmd.Stderr = io.Discard

@@ -3,6 +3,8 @@ package githubactions
 import (
 	"fmt"
 
+	"release-gen.dev/release-gen/targets/internal/shell"
+
 	"gopkg.in/yaml.v3"
 
 	"release-gen.dev/release-gen/compiler/model"
@@ -50,10 +52,10 @@ func (g *gen) signJob(pj *model.Job) (*job, error) {
 		attest := step{
 			Name: "Attest SBOM",
 			Env:  keyEnv(),
-			Run:  `cosign attest --yes --type spdxjson --predicate ` + sbomFile + ` "$IMAGE@$DIGEST"` + "\n",
+			Run:  `cosign attest --yes --type spdxjson --predicate ` + shell.SBOMFile + ` "$IMAGE@$DIGEST"` + "\n",
 		}
 		if sign.Key != "" {
-			attest.Run = `cosign attest --yes --key "$COSIGN_KEY_REF" --type spdxjson --predicate ` + sbomFile + ` "$IMAGE@$DIGEST"` + "\n"
+			attest.Run = `cosign attest --yes --key "$COSIGN_KEY_REF" --type spdxjson --predicate ` + shell.SBOMFile + ` "$IMAGE@$DIGEST"` + "\n"
 		}
 		j.Steps = append(j.Steps,
 			step{Name: "Download SBOM", Uses: &actDownloadArtifact, With: obj("name", sbomArtifact(svc))},

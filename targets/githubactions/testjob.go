@@ -5,6 +5,8 @@ import (
 	"path"
 	"strings"
 
+	"release-gen.dev/release-gen/targets/internal/shell"
+
 	"release-gen.dev/release-gen/compiler/model"
 	"release-gen.dev/release-gen/targets/internal/yamlenc"
 )
@@ -95,7 +97,7 @@ func (g *gen) cacheStep(svc *model.Service) *step {
 }
 
 // testStep runs the service's test command in its directory. With a test
-// split, it first selects this shard's files; see shardScript.
+// split, it first selects this shard's files; see shell.Shard.
 func testStep(svc *model.Service, shards int) step {
 	s := step{Name: "Test", WorkDir: svc.Path, Run: command(svc.Test)}
 	if ts := svc.TestSplit; ts != nil && shards > 1 {
@@ -104,37 +106,7 @@ func testStep(svc *model.Service, shards int) step {
 			"TEST_SHARD", expr("${{ matrix.shard }}"),
 			"TEST_SHARDS", itoa(shards),
 		)
-		s.Run = shardScript + command(svc.Test)
+		s.Run = shell.Prelude + shell.Shard + command(svc.Test)
 	}
 	return s
 }
-
-// shardScript exports TEST_FILES, this shard's share of the files that
-// TEST_GLOB matches (space-separated), before the user's test command runs.
-// The glob is expanded from the variable, never pasted into the script, so
-// it is only ever a pattern; the files are sorted bytewise and dealt out
-// round-robin, so every shard gets a stable, disjoint share. The shell
-// options it needs are set in a subshell and do not leak into the command.
-const shardScript = `TEST_FILES="$(
-  shopt -s globstar nullglob
-  export LC_ALL=C
-  IFS=
-  # shellcheck disable=SC2206 # the pattern is expanded on purpose
-  matched=($TEST_GLOB)
-  if [ "${#matched[@]}" -eq 0 ]; then
-    echo "::error::the testSplit glob matches no file" >&2
-    exit 1
-  fi
-  mapfile -d '' -t all < <(printf '%s\0' "${matched[@]}" | sort -z)
-  mine=()
-  for i in "${!all[@]}"; do
-    if [ $((i % TEST_SHARDS)) -eq "$TEST_SHARD" ]; then
-      mine+=("${all[$i]}")
-    fi
-  done
-  IFS=' '
-  printf '%s' "${mine[*]}"
-)"
-export TEST_FILES
-echo "test shard $((TEST_SHARD + 1)) of $TEST_SHARDS"
-`

@@ -1,0 +1,56 @@
+package fileset
+
+import (
+	"io/fs"
+	"os"
+)
+
+// fileSystem is the set of filesystem operations Write and Check use. The
+// real one is osFS; tests substitute one that fails on chosen calls to
+// prove that a failed Write leaves the tree as it was.
+type fileSystem interface {
+	Lstat(name string) (fs.FileInfo, error)
+	ReadFile(name string) ([]byte, error)
+	Mkdir(name string, perm fs.FileMode) error
+	MkdirAll(name string, perm fs.FileMode) error
+	MkdirTemp(dir, pattern string) (string, error)
+	CreateTemp(dir, pattern string) (tempFile, error)
+	Rename(oldpath, newpath string) error
+	Remove(name string) error
+	Link(oldname, newname string) error
+	// Lock takes an exclusive lock named by the file name, waiting for
+	// other holders, and returns the function that releases it.
+	Lock(name string) (unlock func() error, err error)
+}
+
+// tempFile is the part of *os.File used to write a file before renaming
+// it into place.
+type tempFile interface {
+	Name() string
+	Write(p []byte) (int, error)
+	Sync() error
+	Chmod(mode fs.FileMode) error
+	Close() error
+}
+
+// osFS is the operating system's filesystem.
+type osFS struct{}
+
+func (osFS) Lstat(name string) (fs.FileInfo, error)        { return os.Lstat(name) }
+func (osFS) ReadFile(name string) ([]byte, error)          { return os.ReadFile(name) }
+func (osFS) Mkdir(name string, perm fs.FileMode) error     { return os.Mkdir(name, perm) }
+func (osFS) MkdirAll(name string, perm fs.FileMode) error  { return os.MkdirAll(name, perm) }
+func (osFS) MkdirTemp(dir, pattern string) (string, error) { return os.MkdirTemp(dir, pattern) }
+func (osFS) Rename(oldpath, newpath string) error          { return os.Rename(oldpath, newpath) }
+func (osFS) Remove(name string) error                      { return os.Remove(name) }
+func (osFS) Link(oldname, newname string) error            { return os.Link(oldname, newname) }
+func (osFS) Lock(name string) (func() error, error)        { return lockFile(name) }
+
+func (osFS) CreateTemp(dir, pattern string) (tempFile, error) {
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		// Return a nil interface, not a typed nil *os.File.
+		return nil, err
+	}
+	return f, nil
+}

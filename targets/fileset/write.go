@@ -1,0 +1,420 @@
+package fileset
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"release-gen.dev/release-gen/targets"
+)
+
+// A Set is the complete output of one build of some targets.
+type Set struct {
+	// Root is the output directory. Write creates it if it is missing.
+	Root string
+	// Files are the generated files. Every file's Target must be in
+	// Targets.
+	Files []targets.File
+	// Targets are the targets being written this run. Only their files are
+	// pruned and only their manifest entries replaced; the files and
+	// entries of other targets are left as they are.
+	Targets []string
+	// Generator is the release-gen version, recorded in the manifest.
+	Generator string
+	// SpecHash is SpecHash of the spec inputs, recorded in the manifest.
+	SpecHash string
+	// Force lets Write overwrite files release-gen did not write, delete
+	// pruned files that were edited by hand, and replace a corrupt
+	// manifest. It never makes Write follow a symbolic link.
+	Force bool
+}
+
+// A Result says what Write did. Paths are sorted.
+type Result struct {
+	// Written are the files created or replaced.
+	Written []string
+	// Unchanged are the files that already had the right contents and were
+	// not touched.
+	Unchanged []string
+	// Removed are the files pruned: written by an earlier build of a
+	// selected target and no longer generated.
+	Removed []string
+	// ManifestWritten reports whether the manifest changed.
+	ManifestWritten bool
+}
+
+// Write brings the tree at s.Root in line with s, all or nothing.
+//
+// Before changing anything it works out every change and every reason to
+// refuse, and returns a *RefusedError listing all of them if there is any:
+// a file in the way that release-gen did not write (not in the manifest, no
+// generated-file header in its first three lines, different contents) and
+// no Force; a file to prune that was edited since it was written and no
+// Force; a symbolic link on any path it would touch; a file where a
+// directory is needed or a directory where a file is needed. A corrupt
+// manifest is a *ManifestError; with Force it is replaced by one that
+// lists only the files written in this run.
+//
+// It then writes each changed file to a temporary file in its directory,
+// syncs it and renames it into place, deletes pruned files and any
+// directories that leaves empty, and writes the manifest last. Files whose
+// contents are byte-for-byte unchanged are not touched; a file that differs
+// only in CRLF line endings is rewritten with the generated LF ones. New
+// files get mode 0644 and new directories 0755. If any step fails, every change
+// already made is undone, so the tree is as it was.
+//
+// Write holds an exclusive lock on .release-gen/lock while it runs, so
+// concurrent builds of one tree run one after the other.
+func Write(s Set) (*Result, error) {
+	return write(osFS{}, s)
+}
+
+func write(fsys fileSystem, s Set) (res *Result, err error) {
+	if err := checkSet(s); err != nil {
+		return nil, err
+	}
+	_, statErr := fsys.Lstat(s.Root)
+	createdRoot := errors.Is(statErr, fs.ErrNotExist)
+	if err := fsys.MkdirAll(s.Root, 0o755); err != nil {
+		return nil, err
+	}
+	state := filepath.Join(s.Root, stateDir)
+	unlock, createdState, err := acquire(fsys, s.Root)
+	defer func() {
+		if unlock != nil {
+			if uerr := unlock(); uerr != nil {
+				err = errors.Join(err, fmt.Errorf("release the lock: %w", uerr))
+			}
+		}
+		if err != nil {
+			// Take away what this call created. Remove fails, as it should,
+			// on a directory something else has put files in since.
+			if createdState {
+				_ = fsys.Remove(state)
+			}
+			if createdRoot {
+				_ = fsys.Remove(s.Root)
+			}
+		}
+	}()
+	if err != nil {
+		return nil, err
+	}
+
+	pl, err := makePlan(fsys, s, s.Force)
+	if err != nil {
+		return nil, err
+	}
+	var changed []*plannedFile
+	res = &Result{Written: []string{}, Unchanged: []string{}, Removed: []string{}}
+	for _, f := range pl.files {
+		switch {
+		case f.unchanged():
+			res.Unchanged = append(res.Unchanged, f.path)
+			continue
+		case f.exists && !f.inManifest && !hasMarker(f.disk) && !s.Force:
+			pl.problem(f.path, "exists and was not written by release-gen (it is not in "+ManifestPath+
+				" and has no generated-file header); move it away, or pass --force to overwrite it")
+		}
+		changed = append(changed, f)
+		res.Written = append(res.Written, f.path)
+	}
+	for _, pr := range pl.prunes {
+		if pr.edited && !s.Force {
+			pl.problem(pr.entry.Path, "is no longer generated, but it was edited after release-gen wrote it;"+
+				" move it away, or pass --force to delete it")
+		}
+		res.Removed = append(res.Removed, pr.entry.Path)
+	}
+	var internal []*plannedFile
+	for _, f := range []struct {
+		path string
+		data []byte
+	}{
+		{gitignorePath, []byte(gitignoreContent)},
+		{ManifestPath, EncodeManifest(pl.next)}, // last: written after everything else
+	} {
+		pf, err := pl.planFile(f.path, f.data, nil)
+		if err != nil {
+			return nil, err
+		}
+		if pf != nil && !pf.unchanged() {
+			internal = append(internal, pf)
+			res.ManifestWritten = res.ManifestWritten || f.path == ManifestPath
+		}
+	}
+	if len(pl.probs) > 0 {
+		return nil, newRefusal(pl.probs)
+	}
+
+	protected := map[string]bool{stateDir: true}
+	for _, f := range s.Files {
+		for _, d := range ancestors(f.Path) {
+			protected[d] = true
+		}
+	}
+	t := &txn{plan: pl, made: make(map[string]bool)}
+	if err := t.commit(changed, internal, protected); err != nil {
+		if rbErr := t.rollback(); rbErr != nil {
+			kept := ""
+			if t.staging != "" {
+				kept = " (earlier contents are kept in " + t.staging + ")"
+			}
+			return nil, fmt.Errorf("write outputs: %w; undoing the changes also failed, so the output tree is partly written%s: %v",
+				err, kept, rbErr)
+		}
+		return nil, fmt.Errorf("write outputs: %w (every change was undone)", err)
+	}
+	t.cleanup()
+	return res, nil
+}
+
+// acquire makes sure root holds the .release-gen directory and takes the
+// lock in it. It reports whether it created the directory.
+func acquire(fsys fileSystem, root string) (unlock func() error, created bool, err error) {
+	state := filepath.Join(root, stateDir)
+	for attempt := 0; ; attempt++ {
+		info, err := fsys.Lstat(state)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			err = fsys.Mkdir(state, 0o755)
+			if err == nil {
+				created = true
+			} else if !errors.Is(err, fs.ErrExist) {
+				return nil, created, err
+			}
+		case err != nil:
+			return nil, created, err
+		case info.Mode()&fs.ModeSymlink != 0:
+			return nil, created, newRefusal([]Problem{{stateDir, reasonSymlink}})
+		case !info.IsDir():
+			return nil, created, newRefusal([]Problem{{stateDir, "is not a directory; release-gen keeps its manifest in a directory there"}})
+		}
+		unlock, err = fsys.Lock(filepath.Join(root, filepath.FromSlash(lockPath)))
+		// A concurrent build that failed may have removed the directory it
+		// had created; make it again.
+		if errors.Is(err, fs.ErrNotExist) && attempt < 10 {
+			continue
+		}
+		return unlock, created, err
+	}
+}
+
+// A txn applies a plan, remembering how to undo each step.
+type txn struct {
+	*plan
+	// staging is the directory under .release-gen holding backups of the
+	// files replaced or deleted, made when the first one is needed.
+	staging string
+	// scratch are the files in staging.
+	scratch []string
+	// backups maps a path to its backup in staging.
+	backups map[string]string
+	// made are the directories created.
+	made map[string]bool
+	// undo holds the inverse of each step taken, in order.
+	undo []func() error
+}
+
+// commit makes the changes. Everything that can be done without changing
+// what is visible at the output paths (backups, new directories,
+// temporary files) is done first.
+func (t *txn) commit(changed, internal []*plannedFile, protected map[string]bool) error {
+	all := append(append([]*plannedFile{}, changed...), internal...)
+	for _, f := range all {
+		if f.exists {
+			if err := t.backup(f.path, f.disk, f.perm); err != nil {
+				return err
+			}
+		}
+	}
+	for _, pr := range t.prunes {
+		if err := t.backup(pr.entry.Path, pr.disk, pr.perm); err != nil {
+			return err
+		}
+	}
+	for _, f := range all {
+		if !f.afterPrune {
+			if err := t.stage(f); err != nil {
+				return err
+			}
+		}
+	}
+
+	for _, pr := range t.prunes {
+		name, backup := t.abs(pr.entry.Path), t.backups[pr.entry.Path]
+		if err := t.fsys.Remove(name); err != nil {
+			return err
+		}
+		t.undo = append(t.undo, func() error { return t.fsys.Rename(backup, name) })
+	}
+	t.removeEmptyDirs(protected)
+	for _, f := range all {
+		if f.afterPrune {
+			if err := t.stage(f); err != nil {
+				return err
+			}
+		}
+	}
+	for _, f := range all {
+		name := t.abs(f.path)
+		if err := t.fsys.Rename(f.temp, name); err != nil {
+			return err
+		}
+		if backup, ok := t.backups[f.path]; ok {
+			t.undo = append(t.undo, func() error { return t.fsys.Rename(backup, name) })
+		} else {
+			t.undo = append(t.undo, func() error { return t.fsys.Remove(name) })
+		}
+	}
+	return nil
+}
+
+// backup keeps the current file at rel in the staging directory: a hard
+// link where the filesystem allows one, otherwise a copy of disk.
+func (t *txn) backup(rel string, disk []byte, perm fs.FileMode) error {
+	if t.staging == "" {
+		dir, err := t.fsys.MkdirTemp(t.abs(stateDir), "txn-*.tmp")
+		if err != nil {
+			return err
+		}
+		t.staging = dir
+		t.backups = make(map[string]string)
+	}
+	name := filepath.Join(t.staging, strconv.Itoa(len(t.scratch)))
+	if err := t.fsys.Link(t.abs(rel), name); err == nil {
+		t.scratch = append(t.scratch, name)
+		t.backups[rel] = name
+		return nil
+	}
+	// No hard link (another filesystem, or none supported): copy instead.
+	f, err := t.fsys.CreateTemp(t.staging, "copy-*")
+	if err != nil {
+		return err
+	}
+	t.scratch = append(t.scratch, f.Name())
+	if err := writeSynced(f, disk, perm); err != nil {
+		return fmt.Errorf("back up %s: %w", rel, err)
+	}
+	t.backups[rel] = f.Name()
+	return nil
+}
+
+// stage makes the directories f needs and writes its contents to a
+// temporary file beside it.
+func (t *txn) stage(f *plannedFile) error {
+	for _, d := range f.mkdirs {
+		if t.made[d] {
+			continue
+		}
+		name := t.abs(d)
+		if err := t.fsys.Mkdir(name, 0o755); err != nil {
+			return err
+		}
+		t.made[d] = true
+		t.undo = append(t.undo, func() error { return t.fsys.Remove(name) })
+	}
+	tmp, err := t.fsys.CreateTemp(filepath.Dir(t.abs(f.path)), tempPattern)
+	if err != nil {
+		return err
+	}
+	f.temp = tmp.Name()
+	t.undo = append(t.undo, func() error { return removeIfExists(t.fsys, f.temp) })
+	if err := writeSynced(tmp, f.data, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", f.path, err)
+	}
+	return nil
+}
+
+// removeEmptyDirs removes the directories above pruned files that the
+// prune left empty, innermost first, except protected ones.
+func (t *txn) removeEmptyDirs(protected map[string]bool) {
+	seen := make(map[string]bool)
+	var dirs []string
+	for _, pr := range t.prunes {
+		for _, d := range ancestors(pr.entry.Path) {
+			if !protected[d] && !seen[d] {
+				seen[d] = true
+				dirs = append(dirs, d)
+			}
+		}
+	}
+	sort.Slice(dirs, func(i, j int) bool {
+		di, dj := strings.Count(dirs[i], "/"), strings.Count(dirs[j], "/")
+		if di != dj {
+			return di > dj
+		}
+		return dirs[i] < dirs[j]
+	})
+	for _, d := range dirs {
+		name := t.abs(d)
+		// Remove fails on a directory that is not empty, which is then
+		// kept; so is one that cannot be removed for another reason, which
+		// leaves nothing worse than an empty directory.
+		if t.fsys.Remove(name) != nil {
+			continue
+		}
+		perm := fs.FileMode(0o755)
+		if info, err := t.lstat(d); err == nil {
+			perm = info.Mode().Perm()
+		}
+		t.undo = append(t.undo, func() error { return t.fsys.Mkdir(name, perm) })
+	}
+}
+
+// rollback undoes the steps taken, last first. When every step is undone
+// it also removes the backups.
+func (t *txn) rollback() error {
+	var errs []error
+	for i := len(t.undo) - 1; i >= 0; i-- {
+		if err := t.undo[i](); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	t.cleanup()
+	return nil
+}
+
+// cleanup removes the staging directory. It cannot fail in a way that
+// matters: anything left is under .release-gen/ and named *.tmp, which
+// the .gitignore there excludes.
+func (t *txn) cleanup() {
+	if t.staging == "" {
+		return
+	}
+	for _, name := range t.scratch {
+		_ = removeIfExists(t.fsys, name)
+	}
+	_ = t.fsys.Remove(t.staging)
+}
+
+// writeSynced writes data to f, syncs it, sets its permissions and closes
+// it.
+func writeSynced(f tempFile, data []byte, perm fs.FileMode) error {
+	_, err := f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if err == nil {
+		err = f.Chmod(perm)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// removeIfExists removes name, succeeding if it is already gone.
+func removeIfExists(fsys fileSystem, name string) error {
+	if err := fsys.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
