@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"release-gen.dev/release-gen/compiler/model"
+	"release-gen.dev/release-gen/targets/internal/shell"
 )
 
 // buildJob builds the service's image for every platform in one
@@ -106,7 +107,7 @@ func (g *gen) buildCommandSteps(svc *model.Service) []step {
 	if t.Language == "node" && version != "" {
 		steps = append(steps, step{Name: "Set up Node.js", Uses: &actSetupNode, With: obj("node-version", version)})
 	}
-	return append(steps, step{Name: "Build", WorkDir: svc.Path, Run: command(svc.Build)})
+	return append(steps, step{Name: "Build", WorkDir: svc.Path, Env: env("BUILD_COMMAND", svc.Build), Run: shell.RunBuild})
 }
 
 // containerBuildScript runs the build command in the toolchain's image,
@@ -114,5 +115,5 @@ func (g *gen) buildCommandSteps(svc *model.Service) []step {
 const containerBuildScript = `docker run --rm \
   -v "$GITHUB_WORKSPACE:/workspace" \
   -w "/workspace/$SERVICE_PATH" \
-  "$BUILD_IMAGE" bash -c "$BUILD_COMMAND"
+  -e BUILD_COMMAND "$BUILD_IMAGE" bash -eo pipefail -c "$BUILD_COMMAND"
 `

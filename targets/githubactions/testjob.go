@@ -99,14 +99,15 @@ func (g *gen) cacheStep(svc *model.Service) *step {
 // testStep runs the service's test command in its directory. With a test
 // split, it first selects this shard's files; see shell.Shard.
 func testStep(svc *model.Service, shards int) step {
-	s := step{Name: "Test", WorkDir: svc.Path, Run: command(svc.Test)}
+	s := step{Name: "Test", WorkDir: svc.Path, Env: env("TEST_COMMAND", svc.Test), Run: shell.RunTest}
 	if ts := svc.TestSplit; ts != nil && shards > 1 {
 		s.Env = env(
+			"TEST_COMMAND", svc.Test,
 			"TEST_GLOB", ts.Glob,
 			"TEST_SHARD", expr("${{ matrix.shard }}"),
 			"TEST_SHARDS", itoa(shards),
 		)
-		s.Run = shell.Prelude + shell.Shard + command(svc.Test)
+		s.Run = shell.Prelude + shell.Shard + shell.RunTest
 	}
 	return s
 }

@@ -66,6 +66,17 @@ export TEST_FILES
 echo "test shard $((TEST_SHARD + 1)) of $TEST_SHARDS"
 `
 
+// RunTest runs the service's test command, TEST_COMMAND, as a bash script
+// of its own. The command is the user's shell code, carried as data in an
+// environment variable: no platform's quoting can change it, and the
+// platform's own linters check release-gen's scripts, not the user's.
+const RunTest = `bash -eo pipefail -c "$TEST_COMMAND"
+`
+
+// RunBuild runs the service's build command, BUILD_COMMAND, like RunTest.
+const RunBuild = `bash -eo pipefail -c "$BUILD_COMMAND"
+`
+
 // Kubeconfig writes KUBE_CONFIG (the cluster credentials) to a file only
 // this job can read and exports KUBECONFIG for the rest of the script.
 const Kubeconfig = `if [ -z "${KUBE_CONFIG:-}" ]; then
