@@ -100,13 +100,13 @@ func resolve(m *model.Release, in *Inputs, cfg Config) diag.List {
 	m.Plan = buildPlan(m, ws)
 	m.Generator = Version
 
-	root := repoRoot(in.Dir)
-	m.SpecFile = relSlash(root, filepath.Join(in.Dir, in.Main()))
 	out := cfg.Out
 	if out == "" {
 		out = in.Dir
 	}
 	absOut, _ := filepath.Abs(out)
+	root := repoRoot(in.Dir, absOut)
+	m.SpecFile = relSlash(root, filepath.Join(in.Dir, in.Main()))
 	m.Drift = model.Drift{Install: InstallPath + "@v" + Version, Dir: relSlash(root, in.Dir), Out: relSlash(root, absOut)}
 	return warns
 }
@@ -126,17 +126,30 @@ func narrow(m *model.Release, only []string) error {
 	return nil
 }
 
-// repoRoot is the nearest directory at or above dir holding .git, or dir.
-func repoRoot(dir string) string {
+// repoRoot is the nearest directory at or above dir holding .git. Outside
+// a git repository it is the deepest directory holding both dir and out,
+// so that the paths the drift job uses stay relative and inside it.
+func repoRoot(dir, out string) string {
 	for d := dir; ; {
 		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
 			return d
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
-			return dir
+			break
 		}
 		d = parent
+	}
+	root := dir
+	for {
+		if rel, err := filepath.Rel(root, out); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return root
+		}
+		parent := filepath.Dir(root)
+		if parent == root {
+			return root
+		}
+		root = parent
 	}
 }
 

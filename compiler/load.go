@@ -298,3 +298,17 @@ func schemaHint(msg string) string {
 	}
 	return msg
 }
+
+// Read returns the contents of the spec files, keyed by their names
+// relative to Dir; fileset.SpecHash turns them into the manifest's hash.
+func (in *Inputs) Read() (map[string][]byte, error) {
+	out := make(map[string][]byte, len(in.Files))
+	for _, p := range in.Files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		out[filepath.Base(p)] = b
+	}
+	return out, nil
+}

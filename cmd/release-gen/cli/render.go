@@ -1,9 +1,6 @@
 package cli
 
 import (
-	"os"
-	"path/filepath"
-
 	"release-gen.dev/release-gen/compiler"
 	"release-gen.dev/release-gen/compiler/diag"
 	"release-gen.dev/release-gen/targets/all"
@@ -28,10 +25,11 @@ func (c *command) fileSet(args []string, f *compileFlags, force bool) (*compiler
 	if diags.HasErrors(f.strict) {
 		return nil, fileset.Set{}, &printedError{code: ExitSpec}
 	}
-	hash, err := specHash(res.Inputs)
+	inputs, err := res.Inputs.Read()
 	if err != nil {
 		return nil, fileset.Set{}, err
 	}
+	hash := fileset.SpecHash(inputs)
 	owned := all.Names()
 	if len(f.targets) > 0 {
 		owned = f.targets
@@ -44,18 +42,4 @@ func (c *command) fileSet(args []string, f *compileFlags, force bool) (*compiler
 		SpecHash:  hash,
 		Force:     force,
 	}, nil
-}
-
-// specHash hashes the spec's input files by their names relative to the
-// spec directory.
-func specHash(in *compiler.Inputs) (string, error) {
-	files := map[string][]byte{}
-	for _, p := range in.Files {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return "", err
-		}
-		files[filepath.Base(p)] = b
-	}
-	return fileset.SpecHash(files), nil
 }
