@@ -2,7 +2,6 @@ package githubactions
 
 import (
 	"strconv"
-	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -105,16 +104,6 @@ func (p perms) with(scope, level string) perms {
 	return append(p, [2]string{scope, level})
 }
 
-// has reports whether p grants level on scope.
-func (p perms) has(scope, level string) bool {
-	for _, kv := range p {
-		if kv[0] == scope && kv[1] == level {
-			return true
-		}
-	}
-	return false
-}
-
 func (p perms) node() *yaml.Node {
 	n := yamlenc.Map()
 	for _, kv := range p {
@@ -135,10 +124,6 @@ func checkout() step {
 func setupBuildx() step {
 	return step{Name: "Set up Docker Buildx", Uses: &actSetupBuildx}
 }
-
-// command is a user's shell command as the end of a run: script: it ends
-// in exactly one newline (trailing blank lines mean nothing to bash).
-func command(s string) string { return strings.TrimRight(s, "\n") + "\n" }
 
 // itoa formats an int for an env value (env values are strings).
 func itoa(i int) string { return strconv.Itoa(i) }
