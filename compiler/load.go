@@ -236,6 +236,15 @@ func evaluate(in *Inputs) (*evaluated, diag.List, error) {
 	if err := user.Err(); err != nil {
 		return nil, fromCUE(err, ""), nil
 	}
+	if envs := cue.ParsePath("environments"); !user.LookupPath(envs).Exists() {
+		// The default is data: fill it in open, so that the schema's
+		// pattern constraints apply to it as to any spec's environments.
+		data, err := sv.LookupPath(cue.ParsePath("#DefaultEnvironments")).MarshalJSON()
+		if err != nil {
+			return nil, nil, fmt.Errorf("internal error: default environments: %w", err)
+		}
+		user = user.FillPath(envs, ctx.CompileBytes(data))
+	}
 	genDir := filepath.Join(root, "cue.mod", "gen") + string(filepath.Separator)
 	return &evaluated{spec: user.Unify(def), user: user, def: def, schema: sv, genDir: genDir}, nil, nil
 }
