@@ -83,6 +83,7 @@ func (c *command) newRoot() *cobra.Command {
 		c.newCheckCmd(),
 		c.newVetCmd(),
 		c.newPlanCmd(),
+		c.newInitCmd(),
 		c.newSchemaCmd(),
 		c.newTargetsCmd(),
 		c.newVersionCmd(),
