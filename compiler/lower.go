@@ -295,6 +295,8 @@ func (l *lowerer) lower() *model.Release {
 		}
 	}
 
+	top("gitattributes", &m.GitAttributes)
+
 	var sc rawSecrets
 	top("secrets", &sc)
 	m.Secrets = model.Secrets{

@@ -40,7 +40,7 @@ func TestCommittedOutputsAreCurrent(t *testing.T) {
 			}
 			drifts, err := fileset.Check(fileset.Set{
 				Root: dir, Files: files, Targets: all.Names(), Generator: compiler.Version,
-				SpecHash: fileset.SpecHash(inputs),
+				SpecHash: fileset.SpecHash(inputs), GitAttributes: res.Release.GitAttributes,
 			})
 			if err != nil {
 				t.Fatal(err)

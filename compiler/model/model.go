@@ -57,6 +57,8 @@ type Release struct {
 	Renovate     Renovate
 	Notify       Notify
 	Secrets      Secrets
+	// GitAttributes asks build to mark generated files in .gitattributes.
+	GitAttributes bool
 	// Drift configures the drift job every CI target carries.
 	Drift Drift
 

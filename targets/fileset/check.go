@@ -29,6 +29,9 @@ const (
 	// ManifestStale: every file is as it should be, but the manifest would
 	// change, e.g. because the spec hash or the generator version did.
 	ManifestStale
+	// AttributesStale: release-gen's block in .gitattributes does not list
+	// the generated files.
+	AttributesStale
 )
 
 // String returns the kind's name as shown to users, e.g. "hand-edited".
@@ -46,6 +49,8 @@ func (k DriftKind) String() string {
 		return "extra"
 	case ManifestStale:
 		return "manifest-stale"
+	case AttributesStale:
+		return "gitattributes-stale"
 	}
 	return fmt.Sprintf("DriftKind(%d)", int(k))
 }
@@ -138,6 +143,20 @@ func check(fsys fileSystem, s Set) ([]Drift, error) {
 	}
 	for _, pr := range pl.prunes {
 		drifts = append(drifts, Drift{Path: pr.entry.Path, Kind: Extra, Target: pr.entry.Target})
+	}
+	if pl.attributes != nil {
+		disk, err := pl.readRegular(AttributesPath)
+		if err != nil {
+			return nil, err
+		}
+		if have := normalizeEOL(disk); !bytes.Equal(have, normalizeEOL(pl.attributes)) {
+			from := "a/" + AttributesPath
+			if disk == nil {
+				from = "/dev/null"
+			}
+			drifts = append(drifts, Drift{Path: AttributesPath, Kind: AttributesStale,
+				Diff: unifiedDiff(from, "b/"+AttributesPath, have, normalizeEOL(pl.attributes))})
+		}
 	}
 	if len(drifts) == 0 {
 		want := EncodeManifest(pl.next)

@@ -152,6 +152,22 @@ func (p *planner) planFile(rel string, data []byte, pruned map[string]bool) (*pl
 	return f, nil
 }
 
+// readRegular returns the contents of the regular file at rel, or nil when
+// there is none; planFile reports anything else standing there.
+func (p *planner) readRegular(rel string) ([]byte, error) {
+	if _, ok, err := p.walkDirs(rel, nil); err != nil || !ok {
+		return nil, err
+	}
+	info, err := p.lstat(rel)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil || !info.Mode().IsRegular() {
+		return nil, err
+	}
+	return p.fsys.ReadFile(p.abs(rel))
+}
+
 // planPrune looks at the file a manifest entry names. It returns nil when
 // there is nothing to delete: the file is gone, or something that is not a
 // regular file stands in its place and is left alone.
@@ -207,6 +223,24 @@ type plan struct {
 	pruned map[string]bool
 	// next is the manifest to write.
 	next *Manifest
+	// attributes is the .gitattributes file's contents, nil when the Set
+	// does not maintain it.
+	attributes []byte
+}
+
+type internalFile struct {
+	path string
+	data []byte
+}
+
+// internalFiles are the bookkeeping files Write keeps besides the outputs,
+// the manifest last.
+func internalFiles(pl *plan) []internalFile {
+	files := []internalFile{{gitignorePath, []byte(gitignoreContent)}}
+	if pl.attributes != nil {
+		files = append(files, internalFile{AttributesPath, pl.attributes})
+	}
+	return append(files, internalFile{ManifestPath, EncodeManifest(pl.next)})
 }
 
 // makePlan inspects the tree for s, which checkSet has accepted. Problems
@@ -272,6 +306,17 @@ func makePlan(fsys fileSystem, s Set, force bool) (*plan, error) {
 		pl.files = append(pl.files, pf)
 	}
 	sort.Slice(pl.next.Files, func(i, j int) bool { return pl.next.Files[i].Path < pl.next.Files[j].Path })
+	if s.GitAttributes {
+		existing, err := p.readRegular(AttributesPath)
+		if err != nil {
+			return nil, err
+		}
+		paths := make([]string, len(pl.next.Files))
+		for i, e := range pl.next.Files {
+			paths[i] = e.Path
+		}
+		pl.attributes = mergeAttributes(existing, paths)
+	}
 	sort.Slice(pl.prunes, func(i, j int) bool { return pl.prunes[i].entry.Path < pl.prunes[j].entry.Path })
 	return pl, nil
 }

@@ -27,6 +27,10 @@ type Set struct {
 	Generator string
 	// SpecHash is SpecHash of the spec inputs, recorded in the manifest.
 	SpecHash string
+	// GitAttributes makes Write keep a marked block in .gitattributes that
+	// marks every generated file linguist-generated and gitlab-generated;
+	// the rest of that file is never touched.
+	GitAttributes bool
 	// Force lets Write overwrite files release-gen did not write, delete
 	// pruned files that were edited by hand, and replace a corrupt
 	// manifest. It never makes Write follow a symbolic link.
@@ -131,13 +135,7 @@ func write(fsys fileSystem, s Set) (res *Result, err error) {
 		res.Removed = append(res.Removed, pr.entry.Path)
 	}
 	var internal []*plannedFile
-	for _, f := range []struct {
-		path string
-		data []byte
-	}{
-		{gitignorePath, []byte(gitignoreContent)},
-		{ManifestPath, EncodeManifest(pl.next)}, // last: written after everything else
-	} {
+	for _, f := range internalFiles(pl) {
 		pf, err := pl.planFile(f.path, f.data, nil)
 		if err != nil {
 			return nil, err

@@ -41,5 +41,7 @@ func (c *command) fileSet(args []string, f *compileFlags, force bool) (*compiler
 		Generator: compiler.Version,
 		SpecHash:  hash,
 		Force:     force,
+
+		GitAttributes: res.Release.GitAttributes,
 	}, nil
 }
