@@ -73,7 +73,6 @@ func (c *command) newRoot() *cobra.Command {
 		// Errors are printed by Run, with positions and exit codes.
 		SilenceErrors:     true,
 		SilenceUsage:      true,
-		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{msg: err.Error() + "\nrun `" + cmd.CommandPath() + " --help` for usage"}
