@@ -6,14 +6,17 @@ import (
 
 	"release-gen.dev/release-gen/compiler/diag"
 	"release-gen.dev/release-gen/compiler/model"
+	"release-gen.dev/release-gen/targets/ecr/lifecycle"
 )
 
 // maxRetentionRules is ECR's limit on rules per lifecycle policy.
-const maxRetentionRules = 50
+const maxRetentionRules = lifecycle.MaxRules
 
 // retentionRuleCheck requires each rule to select exactly one of
 // tagPatterns, tagPrefixes, untagged and any, to have exactly one action,
-// and to use at most four '*' per tag pattern (ECR's limit).
+// to use no empty tag pattern or prefix and at most four '*' per tag
+// pattern (ECR's limit), and to expire archived images no sooner than ECR's
+// 90-day minimum archive storage duration.
 type retentionRuleCheck struct{}
 
 func (retentionRuleCheck) Name() string { return "retention-rule" }
@@ -40,12 +43,29 @@ func (c retentionRuleCheck) Run(m *model.Release, _ map[string]bool) diag.List {
 				out = append(out, diag.Errorf(r.Fields.Of(actions[1], r.Pos), c.Name(), "%s sets both %s and %s: a rule has one action; split it into two rules", at, actions[0], actions[1]))
 			}
 			for _, p := range r.TagPatterns {
-				if n := strings.Count(p, "*"); n > 4 {
-					out = append(out, diag.Errorf(r.Fields.Of("tagPatterns", r.Pos), c.Name(), "%s: tag pattern %q has %d wildcards; ECR allows at most 4 '*' per pattern", at, p, n))
+				if n := strings.Count(p, "*"); n > lifecycle.MaxWildcards {
+					out = append(out, diag.Errorf(r.Fields.Of("tagPatterns", r.Pos), c.Name(), "%s: tag pattern %q has %d wildcards; ECR allows at most %d '*' per pattern", at, p, n, lifecycle.MaxWildcards))
 				}
+			}
+			out = append(out, c.emptyEntries(r, at, "tagPatterns", "pattern", r.TagPatterns)...)
+			out = append(out, c.emptyEntries(r, at, "tagPrefixes", "prefix", r.TagPrefixes)...)
+			if d := r.ExpireArchivedAfterDays; d > 0 && d < lifecycle.MinArchiveDays {
+				out = append(out, diag.Errorf(r.Fields.Of("expireArchivedAfterDays", r.Pos), c.Name(), "%s: expireArchivedAfterDays is %d, but archived images have a minimum storage duration of %d days and ECR rejects rules that delete them sooner; use %d or more", at, d, lifecycle.MinArchiveDays, lifecycle.MinArchiveDays))
 			}
 		}
 	})
+	return out
+}
+
+// emptyEntries reports the empty strings in a tag list: ECR needs
+// non-empty patterns and prefixes.
+func (c retentionRuleCheck) emptyEntries(r *model.RetentionRule, at, field, noun string, entries []string) diag.List {
+	var out diag.List
+	for j, e := range entries {
+		if e == "" {
+			out = append(out, diag.Errorf(r.Fields.Of(field, r.Pos), c.Name(), "%s: %s[%d] is empty: ECR needs a non-empty tag %s (to select every tagged image, use tagPatterns: [\"*\"])", at, field, j, noun))
+		}
+	}
 	return out
 }
 

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"cuelang.org/go/cue/token"
+
 	"release-gen.dev/release-gen/compiler/diag"
 	"release-gen.dev/release-gen/compiler/model"
 )
@@ -57,7 +59,7 @@ func Compile(cfg Config) (*Result, error) {
 		return nil, err
 	}
 	if ev == nil {
-		return nil, &SpecError{Diagnostics: diags.Sort()}
+		return nil, &SpecError{Diagnostics: positioned(diags, in).Sort()}
 	}
 	l := &lowerer{v: ev.spec, user: ev.user, schema: ev.schema, genDir: ev.genDir, dir: in.Dir}
 	diags = append(diags, l.schemaErrors()...)
@@ -75,7 +77,7 @@ func Compile(cfg Config) (*Result, error) {
 		}
 	}
 	if len(errs) > 0 {
-		return nil, &SpecError{Diagnostics: append(errs, warns...).Sort()}
+		return nil, &SpecError{Diagnostics: positioned(append(errs, warns...), in).Sort()}
 	}
 	warns = append(warns, resolve(m, in, cfg)...)
 	if err := narrow(m, cfg.Targets); err != nil {
@@ -159,4 +161,19 @@ func relSlash(root, p string) string {
 		return filepath.ToSlash(p)
 	}
 	return filepath.ToSlash(rel)
+}
+
+// positioned gives every diagnostic a position: one that CUE could not
+// place (a required field that is missing, an error in no particular
+// place) points at the start of the spec's main file.
+func positioned(l diag.List, in *Inputs) diag.List {
+	start := token.NewFile(filepath.Join(in.Dir, in.Main()), -1, 1).Pos(0, token.NoRelPos)
+	out := make(diag.List, len(l))
+	for i, d := range l {
+		if !d.Pos.IsValid() {
+			d.Pos = start
+		}
+		out[i] = d
+	}
+	return out
 }

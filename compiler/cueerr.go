@@ -31,7 +31,7 @@ type cueError struct {
 // Positions lie in the user's files: an error inside release-gen's schema
 // is placed at the nearest enclosing field the user wrote. dir is removed
 // from messages so that they do not depend on where the spec lives.
-func cueErrors(err error, genDir string, user cue.Value, dir string) diag.List {
+func cueErrors(err error, genDir string, user cue.Value, dir string) (out diag.List) {
 	groups := map[string][]cueError{}
 	var order []string
 	for _, e := range cueerrors.Errors(err) {
@@ -51,7 +51,12 @@ func cueErrors(err error, genDir string, user cue.Value, dir string) diag.List {
 		}
 		groups[path] = append(groups[path], cueError{path: path, pos: pos, msg: msg})
 	}
-	var out diag.List
+	defer func() {
+		if len(out) == 0 && err != nil {
+			// Nothing survived condensing: report CUE's own words.
+			out = diag.List{diag.Errorf(token.NoPos, "schema", "%s", strings.Join(strings.Fields(err.Error()), " "))}
+		}
+	}()
 	for _, path := range order {
 		g := groups[path]
 		if hasChildErrors(path, order) && onlyNoise(g) {
@@ -62,6 +67,9 @@ func cueErrors(err error, genDir string, user cue.Value, dir string) diag.List {
 			continue
 		}
 		text := e.msg
+		if strings.HasPrefix(text, "incomplete value") && user.Exists() && !user.LookupPath(cue.ParsePath(path)).Exists() && path != "" {
+			text = "field is required: set it (" + strings.TrimPrefix(text, "incomplete value ") + ")"
+		}
 		if path != "" {
 			text = path + ": " + text
 		}

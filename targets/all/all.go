@@ -10,6 +10,7 @@ import (
 	"release-gen.dev/release-gen/compiler/diag"
 	"release-gen.dev/release-gen/compiler/model"
 	"release-gen.dev/release-gen/targets"
+	"release-gen.dev/release-gen/targets/ecr"
 	"release-gen.dev/release-gen/targets/githubactions"
 )
 
@@ -17,6 +18,7 @@ import (
 // them. Adding a target means adding one line here.
 var Targets = []targets.Target{
 	githubactions.Target{}, // .github/workflows/release.yml, promote.yml
+	ecr.Target{},           // deploy/ecr/<service>.json
 }
 
 // Names returns the names of all registered targets.

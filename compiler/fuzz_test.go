@@ -1,0 +1,104 @@
+package compiler_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"release-gen.dev/release-gen/compiler"
+	"release-gen.dev/release-gen/targets/all"
+)
+
+// fuzzCompile compiles data as the spec file name and checks the
+// invariants every input must keep: no panic; an invalid spec yields
+// diagnostics, each positioned in the spec file; a valid one renders the
+// same bytes twice, and every YAML output parses back.
+func fuzzCompile(t *testing.T, name string, data []byte) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := compiler.Compile(compiler.Config{Dir: dir})
+	var specErr *compiler.SpecError
+	switch {
+	case errors.As(err, &specErr):
+		if len(specErr.Diagnostics) == 0 {
+			t.Fatal("SpecError without diagnostics")
+		}
+		for _, d := range specErr.Diagnostics {
+			if !d.Pos.IsValid() {
+				t.Fatalf("diagnostic without a position: %s", d.Error())
+			}
+		}
+		return
+	case err != nil:
+		var usage *compiler.UsageError
+		if !errors.As(err, &usage) {
+			t.Fatalf("Compile: unexpected error type %T: %v", err, err)
+		}
+		return
+	}
+	first, diags, err := all.Render(res.Release)
+	if err != nil {
+		t.Fatalf("render: %v", err)
+	}
+	if diags.HasErrors(false) {
+		return
+	}
+	second, _, _ := all.Render(res.Release)
+	if len(first) != len(second) {
+		t.Fatal("rendering twice gave different file sets")
+	}
+	for i, f := range first {
+		if f.Path != second[i].Path || !bytes.Equal(f.Data, second[i].Data) {
+			t.Fatalf("%s is not deterministic", f.Path)
+		}
+		if ext := filepath.Ext(f.Path); ext == ".yml" || ext == ".yaml" || ext == ".json" {
+			var v any
+			if err := yaml.Unmarshal(f.Data, &v); err != nil {
+				t.Fatalf("%s does not parse back: %v", f.Path, err)
+			}
+		}
+	}
+}
+
+const seedSpec = `package release
+
+name:     "shop"
+registry: "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+services: {
+	auth: {language: "node", testSplit: {glob: "test/**/*.js", parallelism: 2}}
+	api: {language: "go", dependsOn: ["auth"], canary: {maxWeight: 30}}
+}
+canary: {provider: "istio", loadTest: {url: "http://lt/", cmd: "hey {service}"}}
+retention: [{tagPrefixes: ["prod-"], keep: 10}, {untagged: true, expireAfterDays: 7}]
+notify: slack: channel: "#rel"
+`
+
+func FuzzCompileCUE(f *testing.F) {
+	f.Add([]byte(seedSpec))
+	f.Add([]byte("package release\nname: \"x\"\nregistry: \"ghcr.io/a\"\nservices: a: dependsOn: [\"a\"]\n"))
+	f.Add([]byte("package release\nimport \"release-gen.dev/stdlib/retain\"\nretention: [retain.#ExpireUntagged & {#days: 1}]\n"))
+	f.Add([]byte("package release\nx: [for i in list.Range(0, 100000, 1) {i}]\n"))
+	f.Add([]byte("package other\n"))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzCompile(t, "release.cue", data) })
+}
+
+func FuzzCompileYAML(f *testing.F) {
+	f.Add([]byte("name: shop\nregistry: ghcr.io/a\nservices: {api: {test: \"echo '${{ x }}' $(id)\"}}\n"))
+	f.Add([]byte("a: &a [*a]\n"))
+	f.Add([]byte("name: !!binary AAAA\n"))
+	f.Add([]byte("? [a]\n: b\n"))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzCompile(t, "release.yaml", data) })
+}
+
+func FuzzCompileJSON(f *testing.F) {
+	f.Add([]byte(`{"name": "shop", "registry": "ghcr.io/a", "services": {"api": {"port": 1e400}}}`))
+	f.Add([]byte(`{"name": "shop", "name": "dup"}`))
+	f.Add([]byte(`[1, 2`))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzCompile(t, "release.json", data) })
+}
