@@ -12,7 +12,9 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BIN         := bin/release-gen
 EXAMPLES    := $(sort $(dir $(wildcard examples/*/release.cue examples/*/release.yaml)))
 
-.PHONY: all build example test lint vet unit golden conformance bench ci
+FUZZTIME    ?= 20s
+
+.PHONY: all build example test lint vet unit golden conformance fuzz bench ci
 
 all: build test
 
@@ -44,7 +46,15 @@ conformance:
 	$(CONFORMANCE)/install.sh --quiet
 	@./testdata/conformance.sh $(CONFORMANCE)
 
+# Each fuzz target runs for FUZZTIME; a crasher is written to the
+# package's testdata/fuzz and becomes a regression test.
+fuzz:
+	$(GO) test ./compiler/ -run '^$$' -fuzz '^FuzzCompileCUE$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./compiler/ -run '^$$' -fuzz '^FuzzCompileYAML$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./compiler/ -run '^$$' -fuzz '^FuzzCompileJSON$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./targets/fileset/ -run '^$$' -fuzz '^FuzzManifest$$' -fuzztime $(FUZZTIME)
+
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee bench.txt
 
-ci: example test conformance
+ci: example test conformance fuzz
