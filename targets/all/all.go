@@ -12,12 +12,14 @@ import (
 	"release-gen.dev/release-gen/targets"
 	"release-gen.dev/release-gen/targets/ecr"
 	"release-gen.dev/release-gen/targets/githubactions"
+	"release-gen.dev/release-gen/targets/gitlabci"
 )
 
 // Targets lists every backend in the order `release-gen targets` shows
 // them. Adding a target means adding one line here.
 var Targets = []targets.Target{
 	githubactions.Target{}, // .github/workflows/release.yml, promote.yml
+	gitlabci.Target{},      // .gitlab-ci.yml
 	ecr.Target{},           // deploy/ecr/<service>.json
 }
 

@@ -1,0 +1,69 @@
+package gitlabci
+
+import (
+	"fmt"
+
+	"release-gen.dev/release-gen/compiler/diag"
+	"release-gen.dev/release-gen/compiler/model"
+	"release-gen.dev/release-gen/targets"
+	"release-gen.dev/release-gen/targets/internal/yamlenc"
+)
+
+// Target renders .gitlab-ci.yml. The zero value is ready to use.
+type Target struct{}
+
+var (
+	_ targets.Target  = Target{}
+	_ targets.Checker = Target{}
+)
+
+// Path is the file the target writes.
+const Path = ".gitlab-ci.yml"
+
+// name is the target's name in specs and on the command line.
+const name = "gitlab"
+
+// Name returns "gitlab", the target's name in specs and on the command line.
+func (Target) Name() string { return name }
+
+// Outputs lists the one file the target writes.
+func (Target) Outputs() []string { return []string{Path} }
+
+// Check reports what GitLab CI cannot express; see check.
+func (Target) Check(m *model.Release) diag.List {
+	if !m.HasTarget(name) {
+		return nil
+	}
+	return check(m)
+}
+
+// Render returns .gitlab-ci.yml, or nothing when m does not select the
+// gitlab target.
+func (Target) Render(m *model.Release) ([]targets.File, error) {
+	if !m.HasTarget(name) {
+		return nil, nil
+	}
+	if m.Plan == nil {
+		return nil, fmt.Errorf("internal error: gitlab: the model has no plan")
+	}
+	if ds := check(m); len(ds) > 0 {
+		return nil, ds.Sort()[0]
+	}
+	g := &gen{m: m, sec: resolveSecrets(m.Secrets)}
+	doc, err := g.pipeline()
+	if err != nil {
+		return nil, err
+	}
+	b, err := yamlenc.Encode(doc)
+	if err != nil {
+		return nil, fmt.Errorf("internal error: gitlab: encoding %s: %w", Path, err)
+	}
+	data := append([]byte(targets.Header("#", m)), b...)
+	return []targets.File{{Path: Path, Data: data, Target: name}}, nil
+}
+
+// gen renders one release.
+type gen struct {
+	m   *model.Release
+	sec secretNames
+}
