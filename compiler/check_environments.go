@@ -5,8 +5,9 @@ import (
 	"release-gen.dev/release-gen/compiler/model"
 )
 
-// environmentCheck requires environments to use distinct tag prefixes, so
-// that each environment's tags (and retention rules on them) stay apart.
+// environmentCheck requires environments to use distinct tag prefixes and
+// namespaces, so that each environment's tags (and the retention rules on
+// them) and its Kubernetes objects (Flagger canaries) stay apart.
 type environmentCheck struct{}
 
 func (environmentCheck) Name() string { return "environment" }
@@ -20,6 +21,14 @@ func (c environmentCheck) Run(m *model.Release, _ map[string]bool) diag.List {
 			continue
 		}
 		seen[e.TagPrefix] = e.Name
+	}
+	namespaces := map[string]string{}
+	for _, e := range m.Environments {
+		if other, dup := namespaces[e.Namespace]; dup && e.Namespace != "" {
+			out = append(out, diag.Errorf(e.Fields.Of("namespace", e.Pos), c.Name(), "environments %q and %q both deploy to namespace %q: give each environment its own namespace", other, e.Name, e.Namespace))
+			continue
+		}
+		namespaces[e.Namespace] = e.Name
 	}
 	return out
 }

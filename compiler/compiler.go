@@ -80,6 +80,7 @@ func Compile(cfg Config) (*Result, error) {
 		return nil, &SpecError{Diagnostics: positioned(append(errs, warns...), in).Sort()}
 	}
 	warns = append(warns, resolve(m, in, cfg)...)
+	m.SpecTargets = slices.Clone(m.Targets)
 	if err := narrow(m, cfg.Targets); err != nil {
 		return nil, err
 	}

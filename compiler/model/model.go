@@ -35,8 +35,13 @@ type Release struct {
 	Registry Registry
 	// Branch is the release branch: deploys run only from it.
 	Branch string
-	// Targets are the selected targets, in the order the spec lists them.
+	// Targets are the selected targets, in the order the spec lists them,
+	// narrowed by --target.
 	Targets []string
+	// SpecTargets are the targets the spec selects, before --target
+	// narrows them (an ecr target skipped for a non-ECR registry is left
+	// out), for outputs that depend on the whole set of generated files.
+	SpecTargets []string
 
 	// Services are in deploy order: by wave, then by name within a wave.
 	Services []*Service

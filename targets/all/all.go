@@ -11,8 +11,10 @@ import (
 	"release-gen.dev/release-gen/compiler/model"
 	"release-gen.dev/release-gen/targets"
 	"release-gen.dev/release-gen/targets/ecr"
+	"release-gen.dev/release-gen/targets/flagger"
 	"release-gen.dev/release-gen/targets/githubactions"
 	"release-gen.dev/release-gen/targets/gitlabci"
+	"release-gen.dev/release-gen/targets/renovate"
 )
 
 // Targets lists every backend in the order `release-gen targets` shows
@@ -21,6 +23,8 @@ var Targets = []targets.Target{
 	githubactions.Target{}, // .github/workflows/release.yml, promote.yml
 	gitlabci.Target{},      // .gitlab-ci.yml
 	ecr.Target{},           // deploy/ecr/<service>.json
+	flagger.Target{},       // deploy/flagger/<service>.yaml
+	renovate.Target{},      // renovate.json
 }
 
 // Names returns the names of all registered targets.

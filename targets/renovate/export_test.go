@@ -1,0 +1,4 @@
+package renovate
+
+// OutputGlobs exposes outputGlobs to the external tests.
+var OutputGlobs = outputGlobs
