@@ -10,6 +10,7 @@ import (
 	"release-gen.dev/release-gen/compiler/diag"
 	"release-gen.dev/release-gen/compiler/model"
 	"release-gen.dev/release-gen/targets"
+	"release-gen.dev/release-gen/targets/circleci"
 	"release-gen.dev/release-gen/targets/ecr"
 	"release-gen.dev/release-gen/targets/flagger"
 	"release-gen.dev/release-gen/targets/githubactions"
@@ -22,6 +23,7 @@ import (
 var Targets = []targets.Target{
 	githubactions.Target{}, // .github/workflows/release.yml, promote.yml
 	gitlabci.Target{},      // .gitlab-ci.yml
+	circleci.Target{},      // .circleci/config.yml
 	ecr.Target{},           // deploy/ecr/<service>.json
 	flagger.Target{},       // deploy/flagger/<service>.yaml
 	renovate.Target{},      // renovate.json
