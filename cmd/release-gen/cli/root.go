@@ -71,8 +71,8 @@ func (c *command) newRoot() *cobra.Command {
 		Short: "Compile one release spec into CI pipelines, registry policies, canaries and Renovate config",
 		Long:  rootDoc,
 		// Errors are printed by Run, with positions and exit codes.
-		SilenceErrors:     true,
-		SilenceUsage:      true,
+		SilenceErrors: true,
+		SilenceUsage:  true,
 	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{msg: err.Error() + "\nrun `" + cmd.CommandPath() + " --help` for usage"}
