@@ -15,6 +15,7 @@ import (
 	"release-gen.dev/release-gen/targets/flagger"
 	"release-gen.dev/release-gen/targets/githubactions"
 	"release-gen.dev/release-gen/targets/gitlabci"
+	"release-gen.dev/release-gen/targets/jenkins"
 	"release-gen.dev/release-gen/targets/renovate"
 )
 
@@ -23,6 +24,7 @@ import (
 var Targets = []targets.Target{
 	githubactions.Target{}, // .github/workflows/release.yml, promote.yml
 	gitlabci.Target{},      // .gitlab-ci.yml
+	jenkins.Target{},       // Jenkinsfile
 	circleci.Target{},      // .circleci/config.yml
 	ecr.Target{},           // deploy/ecr/<service>.json
 	flagger.Target{},       // deploy/flagger/<service>.yaml

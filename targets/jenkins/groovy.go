@@ -1,0 +1,123 @@
+package jenkins
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf16"
+)
+
+// Groovy string literals.
+//
+// Every string the Jenkinsfile holds is a single-quoted Groovy literal,
+// plain or triple-quoted (three single quotes on each side), in which
+// Groovy interpolates nothing: "$" and "${...}" are plain text. Three
+// things can still turn data into code, and quote and quoteScript
+// neutralise each of them:
+//
+//   - a quote ends the literal: it is written \' (in a triple-quoted
+//     literal only where it could be part of the closing quotes);
+//   - a backslash starts an escape: each \ is written \\;
+//   - Groovy decodes \uXXXX escapes in the raw source before it tokenises
+//     it, even inside single-quoted strings and comments, so the six
+//     characters \u0027 in data would become a quote that ends the literal.
+//     Since every backslash of the data is doubled, a data backslash is
+//     always one of a pair, and Groovy decodes \uXXXX only after an odd
+//     number of backslashes: the pair stays a literal backslash, and the
+//     "u0027" after it stays text.
+//
+// Line breaks and other control characters are written as escapes, so that
+// no data can end a line (a plain literal cannot span lines) or hide from a
+// reader; characters outside ASCII are written as \uXXXX escapes (UTF-16
+// code units), so that the file is ASCII and Jenkins reads the same text
+// whatever encoding its controller assumes. These \uXXXX escapes are the
+// only ones the quoting writes on purpose: each decodes, before
+// tokenising, to a character that is neither a quote, a backslash nor a
+// line break, so it can only ever be text inside the literal.
+
+// quote returns s as a single-quoted Groovy string literal, on one line.
+func quote(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('\'')
+	escape(&b, s, false)
+	b.WriteByte('\'')
+	return b.String()
+}
+
+// quoteScript returns s as a triple-single-quoted Groovy string literal,
+// which keeps line breaks and tabs as they are, so that a shell script
+// reads naturally in the Jenkinsfile. A quote is escaped only where it
+// could help form the closing three quotes (when another quote or the end
+// of the literal follows it); everything else is escaped as quote does.
+func quoteScript(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 6)
+	b.WriteString("'''")
+	escape(&b, s, true)
+	b.WriteString("'''")
+	return b.String()
+}
+
+// quoteList returns ss as Groovy list items: 'a', 'b'.
+func quoteList(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = quote(s)
+	}
+	return strings.Join(q, ", ")
+}
+
+// escape writes s escaped for the inside of a single-quoted literal. With
+// multiline (for triple-quoted literals), line feeds, tabs and the quotes
+// that cannot help close the literal stay raw. Invalid UTF-8 bytes become
+// U+FFFD, as in any Java string.
+func escape(b *strings.Builder, s string, multiline bool) {
+	for i, r := range s {
+		switch {
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\'' && multiline && i+1 < len(s) && s[i+1] != '\'':
+			// A triple-quoted literal ends only at three quotes: a quote
+			// followed by anything but a quote stays raw, so that scripts
+			// read as they are.
+			b.WriteByte('\'')
+		case r == '\'':
+			b.WriteString(`\'`)
+		case r == '\n' && multiline, r == '\t' && multiline:
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			// A raw carriage return is a line break to Groovy's lexer,
+			// which may turn it into a line feed in a triple-quoted literal.
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\b':
+			b.WriteString(`\b`)
+		case r == '\f':
+			b.WriteString(`\f`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(b, `\u%04x`, r)
+		case r < 0x80:
+			b.WriteRune(r)
+		default:
+			for _, u := range utf16.Encode([]rune{r}) {
+				fmt.Fprintf(b, `\u%04x`, u)
+			}
+		}
+	}
+}
+
+// safeComment reports whether s may be written into a Groovy // comment:
+// it must hold no line break (which would end the comment), no backslash
+// (a \u000a escape is a line break to Groovy, even in a comment) and no
+// other control character.
+func safeComment(s string) bool {
+	for _, r := range s {
+		if r == '\\' || r < 0x20 || r == 0x7f || r == 0x2028 || r == 0x2029 || r == 0x85 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,83 @@
+package jenkins
+
+import (
+	"fmt"
+
+	"release-gen.dev/release-gen/compiler/diag"
+	"release-gen.dev/release-gen/compiler/model"
+	"release-gen.dev/release-gen/targets"
+)
+
+// Target renders the Jenkinsfile. The zero value is ready to use.
+type Target struct{}
+
+var (
+	_ targets.Target  = Target{}
+	_ targets.Checker = Target{}
+)
+
+// Path is the file the target writes.
+const Path = "Jenkinsfile"
+
+// Name returns "jenkins", the target's name in specs and on the command
+// line.
+func (Target) Name() string { return "jenkins" }
+
+// Outputs lists the Jenkinsfile.
+func (Target) Outputs() []string { return []string{Path} }
+
+// Check reports what the Jenkinsfile cannot express: credential ids Jenkins
+// does not accept, a release branch that is not a git branch name, canary
+// intervals the deploy wait cannot be computed from, and a spec file name
+// that cannot go into the header comment.
+func (Target) Check(m *model.Release) diag.List {
+	if !m.HasTarget("jenkins") {
+		return nil
+	}
+	return check(m)
+}
+
+// Render returns the Jenkinsfile, or nothing when m does not select the
+// jenkins target.
+func (Target) Render(m *model.Release) ([]targets.File, error) {
+	if !m.HasTarget("jenkins") {
+		return nil, nil
+	}
+	if m.Plan == nil {
+		return nil, fmt.Errorf("internal error: jenkins: the model has no plan")
+	}
+	if ds := check(m); len(ds) > 0 {
+		return nil, ds.Sort()[0]
+	}
+	g := &gen{m: m, cred: resolveCredentials(m.Secrets)}
+	stages, err := g.stages()
+	if err != nil {
+		return nil, err
+	}
+	w := &writer{}
+	w.b.WriteString(targets.Header("//", m))
+	w.b.WriteString(fileComment)
+	g.pipeline(w, stages)
+	return []targets.File{{Path: Path, Data: []byte(w.b.String()), Target: "jenkins"}}, nil
+}
+
+// fileComment follows the header. It is constant: no spec data is ever
+// written into a comment, where Groovy would still decode \u escapes.
+const fileComment = `//
+// Declarative Pipeline for a Multibranch Pipeline job. Stages run on
+// agents labelled 'linux && docker'; the release branch's builds publish
+// images and deploy, release tag builds publish. The plugins, agent tools
+// and credentials it needs are listed in release-gen's documentation of
+// the jenkins target.
+`
+
+// gen renders one release.
+type gen struct {
+	m    *model.Release
+	cred credentialIDs
+}
+
+// agentLabel is the label expression of the agents every stage runs on:
+// Linux with bash, git and docker (with buildx), plus the tools of the
+// stages (jq, curl, aws, kubectl, cosign).
+const agentLabel = "linux && docker"
