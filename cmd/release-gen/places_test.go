@@ -91,6 +91,14 @@ func TestActionChecksDrift(t *testing.T) {
 		t.Fatalf("not a composite action: %+v", action.Runs)
 	}
 	inputRef := regexp.MustCompile(`\$\{\{\s*inputs\.([a-z-]+)\s*\}\}`)
+	shellcheck := need(t, "shellcheck")
+	for _, s := range action.Runs.Steps {
+		script := filepath.Join(tmp, "step.sh")
+		os.WriteFile(script, []byte("#!/bin/bash\n"+s.Run), 0o644)
+		if out, err := run(t, tmp, nil, shellcheck, "-S", "style", script); err != nil {
+			t.Errorf("shellcheck finds problems in step %q:\n%s", s.Name, out)
+		}
+	}
 	for _, s := range action.Runs.Steps {
 		if strings.Contains(s.Run, "${{") {
 			t.Errorf("step %q interpolates an expression into its script; pass it through env", s.Name)
