@@ -4,7 +4,7 @@
 #   make test          vet, lint and run every test
 #   make conformance   run the real third-party validators on every generated file
 #   make golden        rewrite golden files (RELEASE_GEN_UPDATE=1); review the diff
-#   make bench         benchmarks
+#   make bench         benchmarks, and a table of their medians
 
 GO          ?= go
 CONFORMANCE ?= ../shared/conformance
@@ -13,6 +13,9 @@ BIN         := bin/release-gen
 EXAMPLES    := $(sort $(dir $(wildcard examples/*/release.cue examples/*/release.yaml)))
 
 FUZZTIME    ?= 20s
+# The spec fuzzers run a fixed number of inputs: with a time limit, Go's
+# fuzzing engine stalls after the seed corpus on these targets.
+FUZZEXECS   ?= 2000x
 
 .PHONY: all build example test lint vet unit golden conformance fuzz bench ci
 
@@ -46,15 +49,67 @@ conformance:
 	$(CONFORMANCE)/install.sh --quiet
 	@./testdata/conformance.sh $(CONFORMANCE)
 
-# Each fuzz target runs for FUZZTIME; a crasher is written to the
+# Each fuzz target runs for FUZZEXECS inputs or FUZZTIME; a crasher is written to the
 # package's testdata/fuzz and becomes a regression test.
 fuzz:
-	$(GO) test ./compiler/ -run '^$$' -fuzz '^FuzzCompileCUE$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./compiler/ -run '^$$' -fuzz '^FuzzCompileYAML$$' -fuzztime $(FUZZTIME)
-	$(GO) test ./compiler/ -run '^$$' -fuzz '^FuzzCompileJSON$$' -fuzztime $(FUZZTIME)
+	$(GO) test ./compiler/ -run '^$$' -fuzz '^FuzzCompileCUE$$' -fuzztime $(FUZZEXECS)
+	$(GO) test ./compiler/ -run '^$$' -fuzz '^FuzzCompileYAML$$' -fuzztime $(FUZZEXECS)
+	$(GO) test ./compiler/ -run '^$$' -fuzz '^FuzzCompileJSON$$' -fuzztime $(FUZZEXECS)
 	$(GO) test ./targets/fileset/ -run '^$$' -fuzz '^FuzzManifest$$' -fuzztime $(FUZZTIME)
 
+# Benchmarks of every phase on generated specs of 4 to 2000 services
+# (compiler/*_bench_test.go), BENCHCOUNT runs of BENCHTIME each. The raw
+# output goes to bin/bench.txt, then a table of medians: milliseconds per
+# run by phase and spec size, the ratio of 2000 to 1000 services (2.0 is
+# linear), and MB allocated per run at 2000 services. BENCH selects
+# benchmarks (a go test -bench pattern). CI runs each once:
+#   go test -run '^$' -bench . -benchtime 1x ./compiler/
+BENCHTIME  ?= 1x
+BENCHCOUNT ?= 5
+BENCH      ?= .
+
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./... | tee bench.txt
+	@mkdir -p bin
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) -timeout 60m ./compiler/ | tee bin/bench.txt
+	@awk "$$BENCHTABLE" bin/bench.txt
+
+# BENCHTABLE prints bin/bench.txt as a table of medians.
+define BENCHTABLE
+function median(k,   n, i, j, t, a) {
+	n = cnt[k]
+	for (i = 1; i <= n; i++) a[i] = val[k, i]
+	for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+	return n % 2 ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
+}
+function ms(ns) { ns /= 1e6; return ns < 10 ? sprintf("%.2f", ns) : ns < 100 ? sprintf("%.1f", ns) : sprintf("%.0f", ns) }
+/^Benchmark.*\/services=[0-9]+/ {
+	name = $$1; sub(/-[0-9]+$$/, "", name); sub(/^Benchmark/, "", name)
+	i = index(name, "/services="); row = substr(name, 1, i - 1); size = substr(name, i + 10) + 0
+	if (!(row in seen)) { seen[row] = 1; rows[++nrows] = row }
+	if (!(size in sized)) { sized[size] = 1; sizes[++nsizes] = size }
+	for (f = 2; f < NF; f++) {
+		if ($$(f+1) == "ns/op") { k = row SUBSEP size; val[k, ++cnt[k]] = $$f }
+		if ($$(f+1) == "B/op") { mem[row SUBSEP size, cnt[row SUBSEP size]] = $$f }
+	}
+}
+END {
+	for (i = 2; i <= nsizes; i++) for (j = i; j > 1 && sizes[j-1] > sizes[j]; j--) { t = sizes[j]; sizes[j] = sizes[j-1]; sizes[j-1] = t }
+	big = sizes[nsizes]; prev = sizes[nsizes-1]
+	printf "\n%-28s", "ms per run (median)"
+	for (j = 1; j <= nsizes; j++) printf " %10s", sizes[j] " svc"
+	printf " %10s %10s\n", big "/" prev, "MB@" big
+	for (i = 1; i <= nrows; i++) {
+		printf "%-28s", rows[i]
+		for (j = 1; j <= nsizes; j++) { k = rows[i] SUBSEP sizes[j]; printf " %10s", cnt[k] ? ms(median(k)) : "-" }
+		a = rows[i] SUBSEP big; b = rows[i] SUBSEP prev
+		ratio = "-"
+		if (cnt[a] && cnt[b] && median(b) > 0) ratio = sprintf("%.2f", median(a) / median(b))
+		mb = "-"
+		if ((a SUBSEP 1) in mem) mb = sprintf("%.0f", mem[a, 1] / 1048576)
+		printf " %10s %10s\n", ratio, mb
+	}
+}
+endef
+export BENCHTABLE
 
 ci: example test conformance fuzz

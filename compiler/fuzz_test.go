@@ -3,9 +3,11 @@ package compiler_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -19,51 +21,68 @@ import (
 // same bytes twice, and every YAML output parses back.
 func fuzzCompile(t *testing.T, name string, data []byte) {
 	dir := t.TempDir()
+	done := make(chan error, 1)
+	go func() { done <- fuzzCompileOnce(dir, name, data) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(hangLimit):
+		t.Fatalf("compiling %s took longer than %s: %q", name, hangLimit, data)
+	}
+}
+
+// hangLimit is how long one input may take before it counts as a hang.
+const hangLimit = 10 * time.Second
+
+func fuzzCompileOnce(dir, name string, data []byte) error {
 	if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-		t.Fatal(err)
+		return err
 	}
 	res, err := compiler.Compile(compiler.Config{Dir: dir})
 	var specErr *compiler.SpecError
 	switch {
 	case errors.As(err, &specErr):
 		if len(specErr.Diagnostics) == 0 {
-			t.Fatal("SpecError without diagnostics")
+			return errors.New("SpecError without diagnostics")
 		}
 		for _, d := range specErr.Diagnostics {
 			if !d.Pos.IsValid() {
-				t.Fatalf("diagnostic without a position: %s", d.Error())
+				return fmt.Errorf("diagnostic without a position: %s", d.Error())
 			}
 		}
-		return
+		return nil
 	case err != nil:
 		var usage *compiler.UsageError
 		if !errors.As(err, &usage) {
-			t.Fatalf("Compile: unexpected error type %T: %v", err, err)
+			return fmt.Errorf("Compile: unexpected error type %T: %v", err, err)
 		}
-		return
+		return nil
 	}
 	first, diags, err := all.Render(res.Release)
 	if err != nil {
-		t.Fatalf("render: %v", err)
+		return fmt.Errorf("render: %v", err)
 	}
 	if diags.HasErrors(false) {
-		return
+		return nil
 	}
 	second, _, _ := all.Render(res.Release)
 	if len(first) != len(second) {
-		t.Fatal("rendering twice gave different file sets")
+		return errors.New("rendering twice gave different file sets")
 	}
 	for i, f := range first {
 		if f.Path != second[i].Path || !bytes.Equal(f.Data, second[i].Data) {
-			t.Fatalf("%s is not deterministic", f.Path)
+			return fmt.Errorf("%s is not deterministic", f.Path)
 		}
 		if ext := filepath.Ext(f.Path); ext == ".yml" || ext == ".yaml" || ext == ".json" {
 			var v any
 			if err := yaml.Unmarshal(f.Data, &v); err != nil {
-				t.Fatalf("%s does not parse back: %v", f.Path, err)
+				return fmt.Errorf("%s does not parse back: %v", f.Path, err)
 			}
 		}
 	}
+	return nil
 }
 
 const seedSpec = `package release
