@@ -17,10 +17,14 @@ func (unknownServiceCheck) Name() string { return "unknown-service" }
 
 func (c unknownServiceCheck) Run(m *model.Release, _ map[string]bool) diag.List {
 	names := serviceNames(m)
+	known := make(map[string]bool, len(names))
+	for _, n := range names {
+		known[n] = true
+	}
 	var out diag.List
 	for _, s := range m.Services {
 		for _, d := range s.DependsOn {
-			if !slices.Contains(names, d.Name) {
+			if !known[d.Name] {
 				out = append(out, diag.Errorf(refPos(d, s), c.Name(), "service %q depends on unknown service %q%s", s.Name, d.Name, didYouMean(d.Name, names)))
 			}
 		}

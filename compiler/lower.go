@@ -29,6 +29,8 @@ type lowerer struct {
 	// failed marks top-level fields (and "services.<name>") whose value
 	// did not decode; checks that depend on them stay quiet.
 	failed map[string]bool
+	// presets caches the language presets by language.
+	presets map[string]rawPreset
 }
 
 // decode unmarshals the concrete value at p into dst and reports success.
@@ -269,8 +271,12 @@ func (l *lowerer) lower() *model.Release {
 		})
 	}
 
+	// Decoding all services at once costs a fraction of decoding each on
+	// its own; when one of them does not decode, each is decoded alone.
+	var raws map[string]json.RawMessage
+	l.decode(cue.ParsePath("services"), &raws)
 	for _, name := range l.labels(cue.ParsePath("services")) {
-		m.Services = append(m.Services, l.service(name, mx.Versions, canary, m.Canary, m.Retention))
+		m.Services = append(m.Services, l.service(name, raws[name], mx.Versions, canary, m.Canary, m.Retention))
 	}
 
 	var sec rawSecurity
@@ -307,14 +313,20 @@ func (l *lowerer) lower() *model.Release {
 	return m
 }
 
-func (l *lowerer) service(name string, matrixVersions []string, top *rawCanary, topCanary *model.Canary, topRetention []*model.RetentionRule) *model.Service {
+// service lowers the service name; raw is its decoded JSON, or nil when it
+// is to be decoded here.
+func (l *lowerer) service(name string, raw json.RawMessage, matrixVersions []string, top *rawCanary, topCanary *model.Canary, topRetention []*model.RetentionRule) *model.Service {
 	p := path1(str("services"), str(name))
 	s := &model.Service{Pos: l.pos(p), Name: name, Fields: l.fields(p)}
 	if !s.Pos.IsValid() {
 		s.Pos = l.pos(cue.ParsePath("services"))
 	}
 	var r rawService
-	if !l.decode(p, &r) {
+	if raw == nil || json.Unmarshal(raw, &r) != nil {
+		r = rawService{}
+		raw = nil
+	}
+	if raw == nil && !l.decode(p, &r) {
 		l.failed["services."+name] = true
 		// Keep what can be read, so that references to this service resolve.
 		l.decode(path1(str("services"), str(name), str("dependsOn")), &r.DependsOn)
@@ -335,10 +347,7 @@ func (l *lowerer) service(name string, matrixVersions []string, top *rawCanary, 
 	}
 
 	s.Toolchain.Language = r.Language
-	var preset rawPreset
-	if r.Language != "" {
-		l.schema.LookupPath(cue.MakePath(cue.Def("#Presets"))).LookupPath(path1(str(r.Language))).Decode(&preset)
-	}
+	preset := l.preset(r.Language)
 	s.Toolchain.Image = preset.Image
 	s.Toolchain.LockFile = preset.Lockfile
 	s.Toolchain.CachePaths = preset.Cache
@@ -376,6 +385,23 @@ func (l *lowerer) service(name string, matrixVersions []string, top *rawCanary, 
 		s.Retention = topRetention
 	}
 	return s
+}
+
+// preset returns the preset of a language, zero for none.
+func (l *lowerer) preset(language string) rawPreset {
+	if language == "" {
+		return rawPreset{}
+	}
+	if p, ok := l.presets[language]; ok {
+		return p
+	}
+	var p rawPreset
+	l.schema.LookupPath(cue.MakePath(cue.Def("#Presets"))).LookupPath(path1(str(language))).Decode(&p)
+	if l.presets == nil {
+		l.presets = map[string]rawPreset{}
+	}
+	l.presets[language] = p
+	return p
 }
 
 // canaryDefaults returns #Canary with its defaults, the base for a service

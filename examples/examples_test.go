@@ -3,50 +3,36 @@
 package examples
 
 import (
+	"bytes"
 	"path/filepath"
 	"testing"
 
-	"release-gen.dev/release-gen/compiler"
-	"release-gen.dev/release-gen/targets/all"
-	"release-gen.dev/release-gen/targets/fileset"
+	"release-gen.dev/release-gen/cmd/release-gen/cli"
 )
 
 // TestCommittedOutputsAreCurrent fails when an example's committed outputs
 // are not what the spec compiles to (run `make example` and commit). It
-// covers every example and the adversarial spec in testdata/hostile.
+// covers every example and the adversarial spec in testdata/hostile, and
+// runs the full comparison (`check --full`), not the manifest fast path.
 func TestCommittedOutputsAreCurrent(t *testing.T) {
-	dirs, err := filepath.Glob("*/release.*")
+	specs, err := filepath.Glob("*/release.*")
 	if err != nil {
 		t.Fatal(err)
 	}
-	dirs = append(dirs, filepath.Join("..", "testdata", "hostile", "release.cue"))
-	if len(dirs) < 3 {
-		t.Fatalf("expected at least two examples and the hostile spec, found %v", dirs)
+	specs = append(specs, filepath.Join("..", "testdata", "hostile", "release.cue"))
+	if len(specs) < 3 {
+		t.Fatalf("expected at least two examples and the hostile spec, found %v", specs)
 	}
-	for _, spec := range dirs {
+	wd, err := filepath.Abs(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, spec := range specs {
 		dir := filepath.Dir(spec)
 		t.Run(dir, func(t *testing.T) {
-			res, err := compiler.Compile(compiler.Config{Dir: dir})
-			if err != nil {
-				t.Fatalf("compile: %v", err)
-			}
-			files, diags, err := all.Render(res.Release)
-			if err != nil || diags.HasErrors(false) {
-				t.Fatalf("render: %v %v", err, diags)
-			}
-			inputs, err := res.Inputs.Read()
-			if err != nil {
-				t.Fatal(err)
-			}
-			drifts, err := fileset.Check(fileset.Set{
-				Root: dir, Files: files, Targets: all.Names(), Generator: compiler.Version,
-				SpecHash: fileset.SpecHash(inputs), GitAttributes: res.Release.GitAttributes,
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, d := range drifts {
-				t.Errorf("%s/%s is %s: run `make example` and commit\n%s", dir, d.Path, d.Kind, d.Diff)
+			var stdout, stderr bytes.Buffer
+			if code := cli.Run([]string{"check", "--full", dir}, &stdout, &stderr, wd); code != 0 {
+				t.Errorf("release-gen check %s exited %d: run `make example` and commit\n%s%s", dir, code, stderr.String(), stdout.String())
 			}
 		})
 	}

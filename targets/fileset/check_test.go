@@ -75,15 +75,19 @@ func TestCheckDrift(t *testing.T) {
 		{"manifest stale: spec hash", func(t *testing.T, root string, s *Set) {
 			s.SpecHash = "sha256:" + strings.Repeat("0", 64)
 		}, []Drift{{Path: ManifestPath, Kind: ManifestStale,
-			Diff: "--- a/" + ManifestPath + "\n+++ b/" + ManifestPath + "\n@@ -1,6 +1,6 @@\n {\n   \"generator\": \"v1.0.0\",\n" +
+			Diff: "--- a/" + ManifestPath + "\n+++ b/" + ManifestPath + "\n@@ -1,10 +1,10 @@\n {\n   \"generator\": \"v1.0.0\",\n" +
 				"-  \"specHash\": \"" + testSpecHash + "\",\n+  \"specHash\": \"sha256:" + strings.Repeat("0", 64) + "\",\n" +
-				"   \"files\": [\n     {\n       \"path\": \".github/workflows/promote.yml\",\n"}}},
+				"   \"targets\": {\n" +
+				"-    \"ecr\": \"" + testSpecHash + "\",\n-    \"github\": \"" + testSpecHash + "\",\n-    \"gitlab\": \"" + testSpecHash + "\"\n" +
+				"+    \"ecr\": \"sha256:" + strings.Repeat("0", 64) + "\",\n+    \"github\": \"sha256:" + strings.Repeat("0", 64) + "\",\n" +
+				"+    \"gitlab\": \"sha256:" + strings.Repeat("0", 64) + "\"\n" +
+				"   },\n   \"files\": [\n     {\n"}}},
 		{"manifest stale: generator", func(t *testing.T, root string, s *Set) {
 			s.Generator = "v1.1.0"
 		}, []Drift{{Path: ManifestPath, Kind: ManifestStale,
 			Diff: "--- a/" + ManifestPath + "\n+++ b/" + ManifestPath + "\n@@ -1,5 +1,5 @@\n {\n" +
 				"-  \"generator\": \"v1.0.0\",\n+  \"generator\": \"v1.1.0\",\n" +
-				"   \"specHash\": \"" + testSpecHash + "\",\n   \"files\": [\n     {\n"}}},
+				"   \"specHash\": \"" + testSpecHash + "\",\n   \"targets\": {\n     \"ecr\": \"" + testSpecHash + "\",\n"}}},
 		{"manifest stale only without other drift", func(t *testing.T, root string, s *Set) {
 			s.Generator = "v1.1.0"
 			must(t, os.Remove(filepath.Join(root, ".gitlab-ci.yml")))

@@ -10,9 +10,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // A Manifest records what release-gen wrote into an output tree. It is
@@ -20,8 +24,16 @@ import (
 type Manifest struct {
 	// Generator is the version of release-gen that wrote the files.
 	Generator string `json:"generator"`
-	// SpecHash is SpecHash of the spec inputs the files were rendered from.
+	// SpecHash is SpecHash of the spec inputs of the build that wrote the
+	// manifest last.
 	SpecHash string `json:"specHash"`
+	// Targets maps each target to the SpecHash of the build that last
+	// wrote its files: every build records the targets it wrote, and keeps
+	// the entries of the others. After `build --target X` the other
+	// targets' files may come from an older spec, and a target that was
+	// never built has no entry. Manifests of older release-gen versions
+	// have none.
+	Targets map[string]string `json:"targets,omitempty"`
 	// Files is sorted by path.
 	Files []ManifestFile `json:"files"`
 }
@@ -61,7 +73,7 @@ func (e *ManifestError) Unwrap() error { return e.Err }
 func EncodeManifest(m *Manifest) []byte {
 	files := append([]ManifestFile{}, m.Files...)
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	out := Manifest{Generator: m.Generator, SpecHash: m.SpecHash, Files: files}
+	out := Manifest{Generator: m.Generator, SpecHash: m.SpecHash, Targets: m.Targets, Files: files}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -123,9 +135,10 @@ func decodeManifest(data []byte) (*Manifest, error) {
 		SHA256 *string `json:"sha256"`
 	}
 	var wire struct {
-		Generator *string     `json:"generator"`
-		SpecHash  *string     `json:"specHash"`
-		Files     *[]wireFile `json:"files"`
+		Generator *string           `json:"generator"`
+		SpecHash  *string           `json:"specHash"`
+		Targets   map[string]string `json:"targets"`
+		Files     *[]wireFile       `json:"files"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(normalizeEOL(data)))
 	dec.DisallowUnknownFields()
@@ -145,7 +158,18 @@ func decodeManifest(data []byte) (*Manifest, error) {
 	case wire.Files == nil:
 		return nil, errors.New(`missing "files"`)
 	}
+	for name, hash := range wire.Targets {
+		switch {
+		case name == "":
+			return nil, errors.New(`"targets": empty target name`)
+		case !validSpecHash(hash):
+			return nil, fmt.Errorf(`"targets": %s: %q is not of the form sha256:<64 hex digits>`, name, hash)
+		}
+	}
 	m := &Manifest{Generator: *wire.Generator, SpecHash: *wire.SpecHash, Files: []ManifestFile{}}
+	if len(wire.Targets) > 0 {
+		m.Targets = wire.Targets
+	}
 	seen := make(map[string]bool)
 	for i, f := range *wire.Files {
 		switch {
@@ -224,4 +248,162 @@ func SpecHash(files map[string][]byte) string {
 		h.Write(data)
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// Current reports whether the output tree at root is, without a doubt,
+// what a build of every target in targets by generator from spec inputs
+// hashing to specHash writes, so that Check of that build would find no
+// drift and the spec need not be compiled to know it. That holds when:
+//
+//   - the manifest was written by generator, for specHash, and every one
+//     of targets was last built from specHash (so no file can come from an
+//     older spec, and no target's files can be missing from it), and it
+//     lists no file of another target;
+//   - the manifest on disk is byte for byte how this release-gen encodes it;
+//   - every file it lists is a regular file, under no symbolic link, whose
+//     contents (with CRLF line endings read as LF) have the recorded sha256;
+//   - .gitattributes holds release-gen's block listing exactly those files.
+//     Without the block Current cannot tell whether the spec wants one, so
+//     it answers false.
+//
+// Current answers false when any of these fails or cannot be read; Check
+// then tells what is wrong.
+func Current(root, generator, specHash string, targets []string) bool {
+	m, data, err := readManifest(osFS{}, root)
+	if err != nil || m == nil || m.Generator != generator || m.SpecHash != specHash || len(m.Targets) == 0 {
+		return false
+	}
+	selected := make(map[string]bool, len(targets))
+	for _, t := range targets {
+		if m.Targets[t] != specHash {
+			return false
+		}
+		selected[t] = true
+	}
+	paths := make([]string, len(m.Files))
+	for i, f := range m.Files {
+		if !selected[f.Target] {
+			return false
+		}
+		paths[i] = f.Path
+	}
+	if !bytes.Equal(normalizeEOL(data), EncodeManifest(m)) {
+		return false
+	}
+	if !dirsPlain(root, paths) {
+		return false
+	}
+	attrs, err := readPlain(filepath.Join(root, AttributesPath))
+	if err != nil || !bytes.Equal(normalizeEOL(attrs), normalizeEOL(mergeAttributes(attrs, paths))) {
+		return false
+	}
+	return filesMatch(root, m.Files)
+}
+
+// dirsPlain reports whether every directory above the slash-separated
+// paths, relative to root, is a directory and not a symbolic link.
+func dirsPlain(root string, paths []string) bool {
+	seen := make(map[string]bool)
+	for _, p := range paths {
+		for _, d := range ancestors(p) {
+			if seen[d] {
+				continue
+			}
+			seen[d] = true
+			info, err := osFS{}.Lstat(filepath.Join(root, filepath.FromSlash(d)))
+			if err != nil || !info.IsDir() {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// readPlain reads the regular file name; anything else standing there,
+// a symbolic link included, is an error.
+func readPlain(name string) ([]byte, error) {
+	info, err := osFS{}.Lstat(name)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", name)
+	}
+	return osFS{}.ReadFile(name)
+}
+
+// filesMatch reports whether every file holds what the manifest recorded.
+// The files are read and hashed in parallel: a large spec has thousands.
+func filesMatch(root string, files []ManifestFile) bool {
+	workers := min(runtime.GOMAXPROCS(0), len(files))
+	var (
+		next atomic.Int64
+		bad  atomic.Bool
+		wg   sync.WaitGroup
+	)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !bad.Load() {
+				i := int(next.Add(1)) - 1
+				if i >= len(files) {
+					return
+				}
+				got, err := hashPlain(filepath.Join(root, filepath.FromSlash(files[i].Path)))
+				if err != nil || got != files[i].SHA256 {
+					bad.Store(true)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return !bad.Load()
+}
+
+// hashPlain returns the hex SHA-256 of the regular file name with CRLF
+// line endings read as LF, as sum(normalizeEOL(contents)) would, reading
+// it in pieces: outputs can be tens of megabytes.
+func hashPlain(name string) (string, error) {
+	info, err := os.Lstat(name)
+	if err != nil {
+		return "", err
+	}
+	if !info.Mode().IsRegular() {
+		return "", fmt.Errorf("%s is not a regular file", name)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	buf := make([]byte, 64<<10)
+	cr := false // the previous piece ended in a held-back CR
+	for {
+		n, err := f.Read(buf)
+		chunk := buf[:n]
+		if n > 0 {
+			if cr {
+				if chunk[0] != '\n' {
+					h.Write([]byte{'\r'})
+				}
+				cr = false
+			}
+			if chunk[len(chunk)-1] == '\r' {
+				cr, chunk = true, chunk[:len(chunk)-1]
+			}
+			h.Write(normalizeEOL(chunk))
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+	}
+	if cr {
+		h.Write([]byte{'\r'})
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

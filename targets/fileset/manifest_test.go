@@ -129,6 +129,9 @@ func TestReadManifestCorrupt(t *testing.T) {
 		{"short hex", manifest(file("a", "t", "abc")), "not 64 lowercase hex"},
 		{"upper-case hex", manifest(file("a", "t", strings.Repeat("A", 64))), "not 64 lowercase hex"},
 		{"non-hex", manifest(file("a", "t", strings.Repeat("g", 64))), "not 64 lowercase hex"},
+		{"targets not an object", `{"generator": "v1", "specHash": "sha256:` + hexA + `", "targets": [], "files": []}`, "invalid JSON"},
+		{"empty target name", `{"generator": "v1", "specHash": "sha256:` + hexA + `", "targets": {"": "sha256:` + hexA + `"}, "files": []}`, "empty target name"},
+		{"bad target hash", `{"generator": "v1", "specHash": "sha256:` + hexA + `", "targets": {"github": "` + hexA + `"}, "files": []}`, `github: "` + hexA + `" is not of the form`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -227,5 +230,29 @@ func TestSpecHash(t *testing.T) {
 			t.Errorf("inputs %d and %d hash the same: %s", i, j, got)
 		}
 		seen[got] = i
+	}
+}
+
+// TestReadManifestTargets: the spec hash per target round-trips, and a
+// manifest from before it existed reads without one.
+func TestReadManifestTargets(t *testing.T) {
+	root := t.TempDir()
+	old := `{"generator": "v1", "specHash": "sha256:` + hexA + `", "files": []}`
+	writeFile(t, root, ManifestPath, old)
+	m, err := ReadManifest(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Targets != nil {
+		t.Errorf("Targets = %v, want none", m.Targets)
+	}
+	want := &Manifest{Generator: "v1", SpecHash: "sha256:" + hexA, Targets: map[string]string{"github": "sha256:" + hexB, "ecr": "sha256:" + hexA}, Files: []ManifestFile{}}
+	writeFile(t, root, ManifestPath, string(EncodeManifest(want)))
+	got, err := ReadManifest(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
 }

@@ -268,8 +268,11 @@ func makePlan(fsys fileSystem, s Set, force bool) (*plan, error) {
 		generated[f.Path] = true
 	}
 	recorded := make(map[string]string)
-	pl.next = &Manifest{Generator: s.Generator, SpecHash: s.SpecHash, Files: []ManifestFile{}}
+	pl.next = &Manifest{Generator: s.Generator, SpecHash: s.SpecHash, Files: []ManifestFile{}, Targets: make(map[string]string)}
 	if prev != nil {
+		for t, h := range prev.Targets {
+			pl.next.Targets[t] = h
+		}
 		for _, e := range prev.Files {
 			recorded[e.Path] = e.SHA256
 			switch {
@@ -290,6 +293,9 @@ func makePlan(fsys fileSystem, s Set, force bool) (*plan, error) {
 		}
 	}
 
+	for _, t := range s.Targets {
+		pl.next.Targets[t] = s.SpecHash
+	}
 	files := append(s.Files[:0:0], s.Files...)
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	for _, f := range files {

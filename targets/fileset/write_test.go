@@ -91,7 +91,10 @@ func TestWriteFresh(t *testing.T) {
 		}
 	}
 	m := manifestOf(t, root)
-	wantM := &Manifest{Generator: "v1.0.0", SpecHash: testSpecHash}
+	wantM := &Manifest{Generator: "v1.0.0", SpecHash: testSpecHash, Targets: map[string]string{}}
+	for _, t := range s.Targets {
+		wantM.Targets[t] = testSpecHash
+	}
 	for _, f := range s.Files {
 		wantM.Files = append(wantM.Files, ManifestFile{Path: f.Path, Target: f.Target, SHA256: sum(f.Data)})
 	}

@@ -25,11 +25,10 @@ func (c *command) fileSet(args []string, f *compileFlags, force bool) (*compiler
 	if diags.HasErrors(f.strict) {
 		return nil, fileset.Set{}, &printedError{code: ExitSpec}
 	}
-	inputs, err := res.Inputs.Read()
+	hash, _, err := specHash(res.Inputs, layoutOf(res.Release))
 	if err != nil {
 		return nil, fileset.Set{}, err
 	}
-	hash := fileset.SpecHash(inputs)
 	owned := all.Names()
 	if len(f.targets) > 0 {
 		owned = f.targets

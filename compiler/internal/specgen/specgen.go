@@ -44,8 +44,9 @@ func (r *rng) intn(n int) int {
 	return int(z % uint64(n))
 }
 
-// CUE returns release.cue for a spec of n services.
-func CUE(n int) []byte {
+// CUE returns release.cue for a spec of n services. With targets, the
+// spec selects those; without, every target (the schema's default).
+func CUE(n int, targets ...string) []byte {
 	var b strings.Builder
 	b.WriteString(`package release
 
@@ -81,8 +82,15 @@ security: {
 	sign: true
 }
 
-services: {
 `)
+	if len(targets) > 0 {
+		fmt.Fprintf(&b, "targets: [%q", targets[0])
+		for _, t := range targets[1:] {
+			fmt.Fprintf(&b, ", %q", t)
+		}
+		b.WriteString("]\n\n")
+	}
+	b.WriteString("services: {\n")
 	r := rng(uint64(n))
 	// first[t] is the index of the first service of tier t.
 	first := make([]int, tiers+1)
@@ -134,9 +142,9 @@ services: {
 }
 
 // Write writes release.cue for n services into dir, creating it.
-func Write(dir string, n int) error {
+func Write(dir string, n int, targets ...string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, "release.cue"), CUE(n), 0o644)
+	return os.WriteFile(filepath.Join(dir, "release.cue"), CUE(n, targets...), 0o644)
 }
