@@ -70,8 +70,10 @@ BENCH      ?= .
 
 bench:
 	@mkdir -p bin
-	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) -timeout 60m ./compiler/ | tee bin/bench.txt
+	{ $(GO) test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count $(BENCHCOUNT) -timeout 60m ./compiler/; \
+	  echo $$? > bin/bench.status; } | tee bin/bench.txt
 	@awk "$$BENCHTABLE" bin/bench.txt
+	@exit $$(cat bin/bench.status)
 
 # BENCHTABLE prints bin/bench.txt as a table of medians.
 define BENCHTABLE

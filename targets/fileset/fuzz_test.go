@@ -10,6 +10,7 @@ import (
 // same way.
 func FuzzManifest(f *testing.F) {
 	f.Add([]byte(`{"generator": "0.1.0", "specHash": "sha256:` + string(bytes.Repeat([]byte("a"), 64)) + `", "files": [{"path": "a.yml", "target": "github", "sha256": "` + string(bytes.Repeat([]byte("b"), 64)) + `"}]}`))
+	f.Add([]byte(`{"generator": "0.1.0", "specHash": "sha256:` + string(bytes.Repeat([]byte("a"), 64)) + `", "targets": {"github": "sha256:` + string(bytes.Repeat([]byte("c"), 64)) + `"}, "files": []}`))
 	f.Add([]byte(`{"generator": "x", "files": [{"path": "../etc/passwd"}]}`))
 	f.Add([]byte(`{"files": null}`))
 	f.Add([]byte(`[]`))

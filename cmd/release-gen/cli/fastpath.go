@@ -35,8 +35,8 @@ import (
 // upToDate reports whether check may skip compiling: nothing asks for more
 // than the drift verdict (--target narrows the build, --strict needs the
 // warnings, a bad --format is a usage error to report), the inputs can all
-// be named, and fileset.Current confirms the outputs. Whenever it answers false, check compiles as usual, and that
-// reports whatever is wrong.
+// be named, and fileset.Current confirms the outputs. Whenever it answers
+// false, check compiles as usual, and that reports whatever is wrong.
 func (c *command) upToDate(args []string, f *compileFlags) bool {
 	if len(f.targets) > 0 || f.strict {
 		return false
