@@ -108,9 +108,9 @@ func resolve(m *model.Release, in *Inputs, cfg Config) diag.List {
 		out = in.Dir
 	}
 	absOut, _ := filepath.Abs(out)
-	root := repoRoot(in.Dir, absOut)
-	m.SpecFile = relSlash(root, filepath.Join(in.Dir, in.Main()))
-	m.Drift = model.Drift{Install: InstallPath + "@v" + Version, Dir: relSlash(root, in.Dir), Out: relSlash(root, absOut)}
+	l := PlaceInRepo(in, absOut)
+	m.SpecFile = l.SpecFile
+	m.Drift = model.Drift{Install: InstallPath + "@v" + Version, Dir: l.Dir, Out: l.Out}
 	return warns
 }
 
@@ -127,6 +127,24 @@ func narrow(m *model.Release, only []string) error {
 	}
 	m.Targets = slices.DeleteFunc(slices.Clone(m.Targets), func(t string) bool { return !slices.Contains(only, t) })
 	return nil
+}
+
+// Placement is where a spec and its outputs lie in the repository, as the
+// generated headers and drift jobs name them: slash-separated paths
+// relative to the repository root.
+type Placement struct {
+	SpecFile, Dir, Out string
+}
+
+// PlaceInRepo places the spec in and the absolute output directory out in
+// their repository, without compiling anything.
+func PlaceInRepo(in *Inputs, out string) Placement {
+	root := repoRoot(in.Dir, out)
+	return Placement{
+		SpecFile: relSlash(root, filepath.Join(in.Dir, in.Main())),
+		Dir:      relSlash(root, in.Dir),
+		Out:      relSlash(root, out),
+	}
 }
 
 // repoRoot is the nearest directory at or above dir holding .git. Outside

@@ -94,46 +94,11 @@ func layoutOf(m *model.Release) string {
 	return m.SpecFile + "\n" + m.Drift.Dir + "\n" + m.Drift.Out + "\n"
 }
 
-// predictLayout computes layoutOf without compiling: it mirrors how the
-// compiler places the spec directory dir and the output directory out in
-// the repository. TestPredictLayout holds the two together.
+// predictLayout computes layoutOf without compiling, from the same
+// placement the compiler uses. TestPredictLayout holds the two together.
 func predictLayout(in *compiler.Inputs, out string) string {
-	root := repoRoot(in.Dir, out)
-	return relSlash(root, filepath.Join(in.Dir, in.Main())) + "\n" + relSlash(root, in.Dir) + "\n" + relSlash(root, out) + "\n"
-}
-
-// repoRoot is the nearest directory at or above dir holding .git, or
-// outside a repository the deepest directory holding both dir and out.
-func repoRoot(dir, out string) string {
-	for d := dir; ; {
-		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
-			return d
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			break
-		}
-		d = parent
-	}
-	root := dir
-	for {
-		if rel, err := filepath.Rel(root, out); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return root
-		}
-		parent := filepath.Dir(root)
-		if parent == root {
-			return root
-		}
-		root = parent
-	}
-}
-
-func relSlash(root, p string) string {
-	rel, err := filepath.Rel(root, p)
-	if err != nil {
-		return filepath.ToSlash(p)
-	}
-	return filepath.ToSlash(rel)
+	l := compiler.PlaceInRepo(in, out)
+	return l.SpecFile + "\n" + l.Dir + "\n" + l.Out + "\n"
 }
 
 // A hasher collects the files a CUE spec is made of.
