@@ -37,6 +37,18 @@ type File struct {
 	Data []byte
 	// Target is the name of the target that rendered the file.
 	Target string
+	// Limit is the largest file the platform that reads it accepts.
+	Limit SizeLimit
+}
+
+// A SizeLimit is a platform's limit on the size of one file it reads.
+type SizeLimit struct {
+	// Bytes is the largest size accepted; 0 means no limit.
+	Bytes int
+	// Rule says whose limit it is and what happens beyond it, completing
+	// "over ...": "GitHub Actions' 512,000 bytes per workflow file (a larger
+	// file starts no runs)".
+	Rule string
 }
 
 // Header returns the generated-file header line for a file whose comments

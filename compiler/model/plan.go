@@ -10,6 +10,16 @@ type Plan struct {
 	Waves [][]string
 }
 
+// JobsByID returns the jobs indexed by ID, for callers that look up many
+// jobs (Job scans the list).
+func (p *Plan) JobsByID() map[string]*Job {
+	byID := make(map[string]*Job, len(p.Jobs))
+	for _, j := range p.Jobs {
+		byID[j.ID] = j
+	}
+	return byID
+}
+
 // Job returns the job with id, or nil.
 func (p *Plan) Job(id string) *Job {
 	for _, j := range p.Jobs {

@@ -5,6 +5,7 @@ package all
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"release-gen.dev/release-gen/compiler/diag"
@@ -50,27 +51,30 @@ func Lookup(name string) targets.Target {
 	return nil
 }
 
-// Render runs the target checks and renders every target the release
-// selects. When a selected target cannot express a feature of the spec,
-// it returns the diagnostics and no files. Files come back sorted by path.
-func Render(m *model.Release) ([]targets.File, diag.List, error) {
-	var selected []targets.Target
-	for _, t := range Targets {
-		if m.HasTarget(t.Name()) {
-			selected = append(selected, t)
-		}
-	}
+// Check runs the checks of every target the release selects: what each
+// cannot express. It does not render, so it cannot see output size
+// limits; Render reports those.
+func Check(m *model.Release) diag.List {
 	var diags diag.List
-	for _, t := range selected {
+	for _, t := range selected(m) {
 		if c, ok := t.(targets.Checker); ok {
 			diags = append(diags, c.Check(m)...)
 		}
 	}
+	return diags.Sort()
+}
+
+// Render runs the target checks and renders every target the release
+// selects. When a selected target cannot express a feature of the spec,
+// or renders a file larger than its platform accepts, it returns the
+// diagnostics and no files. Files come back sorted by path.
+func Render(m *model.Release) ([]targets.File, diag.List, error) {
+	diags := Check(m)
 	if diags.HasErrors(false) {
-		return nil, diags.Sort(), nil
+		return nil, diags, nil
 	}
 	var files []targets.File
-	for _, t := range selected {
+	for _, t := range selected(m) {
 		fs, err := t.Render(m)
 		if err != nil {
 			return nil, diags, fmt.Errorf("internal error: target %s: %w", t.Name(), err)
@@ -83,5 +87,44 @@ func Render(m *model.Release) ([]targets.File, diag.List, error) {
 			return nil, diags, fmt.Errorf("internal error: targets %s and %s both render %s", files[i-1].Target, files[i].Target, files[i].Path)
 		}
 	}
-	return files, diags.Sort(), nil
+	if over := checkSizes(m, files); len(over) > 0 {
+		return nil, append(diags, over...).Sort(), nil
+	}
+	return files, diags, nil
+}
+
+// selected returns the registered targets the release selects, in
+// registry order.
+func selected(m *model.Release) []targets.Target {
+	var out []targets.Target
+	for _, t := range Targets {
+		if m.HasTarget(t.Name()) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// checkSizes reports each file larger than its platform's limit, at the
+// spec's services, whose number is what makes the file grow.
+func checkSizes(m *model.Release, files []targets.File) diag.List {
+	var ds diag.List
+	for _, f := range files {
+		if f.Limit.Bytes == 0 || len(f.Data) <= f.Limit.Bytes {
+			continue
+		}
+		ds = append(ds, diag.Errorf(m.Fields.Of("services", m.Pos), "output-size",
+			"%s: %s would be %s bytes for %d services, over %s: remove %q from targets, or release fewer services from this spec",
+			f.Target, f.Path, thousands(len(f.Data)), len(m.Services), f.Limit.Rule, f.Target))
+	}
+	return ds
+}
+
+// thousands formats n with comma separators: 1234567 is "1,234,567".
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }

@@ -71,7 +71,14 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 	if strings.Contains(string(b), escapedOpen) {
 		head += `# CircleCI reads "\<<" below as a literal "<<", not as the start of a parameter.` + "\n"
 	}
-	return []targets.File{{Path: ConfigPath, Data: append([]byte(head), b...), Target: name}}, nil
+	return []targets.File{{Path: ConfigPath, Data: append([]byte(head), b...), Target: name, Limit: configLimit}}, nil
+}
+
+// configLimit is CircleCI's limit on a compiled configuration, 8 MB; the
+// generated config uses no orbs or anchors, so compiling it adds little.
+var configLimit = targets.SizeLimit{
+	Bytes: 8_000_000,
+	Rule:  "CircleCI's limit of 8 MB per compiled configuration (a larger one is refused)",
 }
 
 // gen renders one release.

@@ -23,6 +23,9 @@ var (
 
 const checkName = "github"
 
+// maxMatrix is the most jobs one strategy.matrix may generate.
+const maxMatrix = 256
+
 // check returns what GitHub cannot take from the release.
 func check(m *model.Release) diag.List {
 	var ds diag.List
@@ -38,6 +41,10 @@ func check(m *model.Release) diag.List {
 			if !jobIDRe.MatchString(j.ID) {
 				ds = append(ds, diag.Errorf(jobPos(m, j), checkName,
 					"job id %q is not a valid GitHub Actions job id: use letters, digits, '-' and '_'", j.ID))
+			}
+			if j.Kind == model.JobTest && j.Runs() > maxMatrix {
+				ds = append(ds, diag.Errorf(jobPos(m, j), checkName,
+					"job %s would run %d times (versions x shards); a GitHub Actions matrix may generate at most %d jobs", j.ID, j.Runs(), maxMatrix))
 			}
 		}
 	}

@@ -170,6 +170,7 @@ func TestCheck(t *testing.T) {
 	m.Secrets.KubeConfig = "KUBE-CONFIG"
 	m.Services[0].Canary = &model.Canary{Interval: "1h", MaxWeight: 50, StepWeight: 10}
 	m.Plan.Jobs[1].ID = "test.auth"
+	m.Plan.Job("test-api").Shards = 100
 	m.Branch = "a${{b}}"
 	var got []string
 	for _, d := range (Target{}).Check(m).Sort() {
@@ -180,6 +181,7 @@ func TestCheck(t *testing.T) {
 		"branch \"a${{b}}\" contains \"${{\", which GitHub's branch filters cannot express",
 		`canary interval "1h" does not match ^[0-9]+(s|m)$`,
 		`job id "test.auth" is not a valid GitHub Actions job id: use letters, digits, '-' and '_'`,
+		`job test-api would run 300 times (versions x shards); a GitHub Actions matrix may generate at most 256 jobs`,
 		`tagPrefix "bad prefix/" cannot start a docker tag: use letters, digits, '_', '.' and '-'`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

@@ -72,9 +72,16 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 			return nil, fmt.Errorf("internal error: github: encoding %s: %w", f.path, err)
 		}
 		data := append([]byte(targets.Header("#", m)), b...)
-		files = append(files, targets.File{Path: f.path, Data: data, Target: "github"})
+		files = append(files, targets.File{Path: f.path, Data: data, Target: "github", Limit: workflowLimit})
 	}
 	return files, nil
+}
+
+// workflowLimit is GitHub's limit on a workflow file: documented as 500 KB,
+// measured at 512,000 bytes.
+var workflowLimit = targets.SizeLimit{
+	Bytes: 512_000,
+	Rule:  "GitHub Actions' limit of 512,000 bytes per workflow file (a larger workflow starts no runs)",
 }
 
 // gen renders one release.

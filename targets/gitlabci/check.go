@@ -77,6 +77,7 @@ func check(m *model.Release) diag.List {
 // limits count them so.
 func checkPlan(m *model.Release) diag.List {
 	var ds diag.List
+	byID := m.Plan.JobsByID()
 	needed := map[string]bool{}
 	for _, j := range m.Plan.Jobs {
 		for _, id := range j.Needs {
@@ -91,7 +92,7 @@ func checkPlan(m *model.Release) diag.List {
 		}
 		needs := 0
 		for _, id := range j.Needs {
-			if dep := m.Plan.Job(id); dep != nil {
+			if dep := byID[id]; dep != nil {
 				needs += dep.Runs()
 			}
 		}

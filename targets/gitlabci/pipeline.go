@@ -163,7 +163,7 @@ func (g *gen) planJob(pj *model.Job) (*job, error) {
 func (g *gen) needs(pj *model.Job) ([]need, error) {
 	var out []need
 	for _, id := range pj.Needs {
-		dep := g.m.Plan.Job(id)
+		dep := g.jobs[id]
 		if dep == nil {
 			return nil, fmt.Errorf("needs unknown job %q", id)
 		}

@@ -49,7 +49,7 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 	if ds := check(m); len(ds) > 0 {
 		return nil, ds.Sort()[0]
 	}
-	g := &gen{m: m, sec: resolveSecrets(m.Secrets)}
+	g := &gen{m: m, sec: resolveSecrets(m.Secrets), jobs: m.Plan.JobsByID()}
 	doc, err := g.pipeline()
 	if err != nil {
 		return nil, err
@@ -59,11 +59,21 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 		return nil, fmt.Errorf("internal error: gitlab: encoding %s: %w", Path, err)
 	}
 	data := append([]byte(targets.Header("#", m)), b...)
-	return []targets.File{{Path: Path, Data: data, Target: name}}, nil
+	return []targets.File{{Path: Path, Data: data, Target: name, Limit: configLimit}}, nil
+}
+
+// configLimit is GitLab's limit on one CI configuration file. GitLab
+// measures max_yaml_size_bytes on the parsed document in memory, which is
+// several times the file's size, and its default was 1 MB before it became
+// 2 MB; a file of more than 1 MiB exceeds either.
+var configLimit = targets.SizeLimit{
+	Bytes: 1 << 20,
+	Rule:  "GitLab's limit of 1 MiB per CI configuration file (max_yaml_size_bytes, measured after parsing; a larger file is refused)",
 }
 
 // gen renders one release.
 type gen struct {
-	m   *model.Release
-	sec secretNames
+	m    *model.Release
+	sec  secretNames
+	jobs map[string]*model.Job // the plan's jobs by ID
 }

@@ -8,7 +8,9 @@ import (
 )
 
 const vetDoc = `Validate the spec in DIR: the schema, every semantic check, and what each
-selected target can express. vet writes nothing.
+selected target can express. vet writes nothing and renders nothing, so the
+platforms' limits on the size of a generated file are checked by build and
+check, not here.
 
 Every problem is printed at once, as file:line:col: message [check],
 sorted. Exit code 1 means the spec has errors.
@@ -30,10 +32,7 @@ func (c *command) newVetCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			_, diags, err := all.Render(res.Release)
-			if err != nil {
-				return err
-			}
+			diags := all.Check(res.Release)
 			format, _ := diag.ParseFormat(diagFormat(f.format))
 			c.printDiags(diags, format)
 			if diags.HasErrors(f.strict) {

@@ -210,12 +210,7 @@ func Encode(n *yaml.Node) ([]byte, error) {
 		spaced = false
 	}
 	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := encode(enc, n); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
+	if err := encodeChunks(&buf, n); err != nil {
 		return nil, err
 	}
 	if !spaced {
@@ -228,6 +223,70 @@ func Encode(n *yaml.Node) ([]byte, error) {
 		}
 	}
 	return []byte(strings.Join(lines, "")), nil
+}
+
+// chunkable reports whether m is a block mapping whose entries encode the
+// same alone as together: no comments on the mapping itself.
+func chunkable(m *yaml.Node) bool {
+	return m.Kind == yaml.MappingNode && m.Style&yaml.FlowStyle == 0 && len(m.Content) >= 4 &&
+		m.HeadComment == "" && m.LineComment == "" && m.FootComment == "" && m.Anchor == ""
+}
+
+// encodeChunks writes n entry by entry when it is a large block mapping,
+// and the entries of its large block-mapping values one by one, so that
+// the encoder never holds more than one entry's events.
+func encodeChunks(buf *bytes.Buffer, n *yaml.Node) error {
+	if !chunkable(n) {
+		return encodeOne(buf, n, "")
+	}
+	for i := 0; i < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if !chunkable(v) || k.LineComment != "" || k.FootComment != "" {
+			if err := encodeOne(buf, pair(k, v), ""); err != nil {
+				return err
+			}
+			continue
+		}
+		first := &yaml.Node{Kind: yaml.MappingNode, Tag: v.Tag, Style: v.Style, Content: v.Content[:2]}
+		if err := encodeOne(buf, pair(k, first), ""); err != nil {
+			return err
+		}
+		for j := 2; j < len(v.Content); j += 2 {
+			if err := encodeOne(buf, pair(v.Content[j], v.Content[j+1]), "  "); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func pair(k, v *yaml.Node) *yaml.Node {
+	return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{k, v}}
+}
+
+// encodeOne encodes n with its own encoder and writes it indented by
+// prefix (empty lines stay empty).
+func encodeOne(buf *bytes.Buffer, n *yaml.Node, prefix string) error {
+	var out bytes.Buffer
+	enc := yaml.NewEncoder(&out)
+	enc.SetIndent(2)
+	if err := encode(enc, n); err != nil {
+		return err
+	}
+	if err := enc.Close(); err != nil {
+		return err
+	}
+	if prefix == "" {
+		buf.Write(out.Bytes())
+		return nil
+	}
+	for _, line := range bytes.SplitAfter(out.Bytes(), []byte("\n")) {
+		if len(line) > 0 && line[0] != '\n' {
+			buf.WriteString(prefix)
+		}
+		buf.Write(line)
+	}
+	return nil
 }
 
 // encode turns the panics with which the yaml package reports some errors

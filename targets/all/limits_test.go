@@ -1,0 +1,50 @@
+package all
+
+import (
+	"bytes"
+	"testing"
+
+	"cuelang.org/go/cue/token"
+	"github.com/google/go-cmp/cmp"
+
+	"release-gen.dev/release-gen/compiler/diag"
+	"release-gen.dev/release-gen/compiler/model"
+	"release-gen.dev/release-gen/targets"
+)
+
+func TestCheckSizes(t *testing.T) {
+	file := token.NewFile("release.cue", 0, 100)
+	file.SetLinesForContent(bytes.Repeat([]byte("x\n"), 50))
+	services := file.Pos(20, token.NoRelPos)
+	m := &model.Release{
+		Pos:      file.Pos(0, token.NoRelPos),
+		Fields:   model.Positions{"services": services},
+		Services: []*model.Service{{Name: "a"}, {Name: "b"}},
+	}
+	limit := targets.SizeLimit{Bytes: 1000, Rule: "the platform's limit of 1,000 bytes"}
+	files := []targets.File{
+		{Path: "at-limit.yml", Data: make([]byte, 1000), Target: "one", Limit: limit},
+		{Path: "over.yml", Data: make([]byte, 1234567), Target: "two", Limit: limit},
+		{Path: "unlimited.yml", Data: make([]byte, 1234567), Target: "three"},
+	}
+	ds := checkSizes(m, files)
+	if len(ds) != 1 {
+		t.Fatalf("got %d diagnostics, want 1: %v", len(ds), ds)
+	}
+	d := ds[0]
+	want := `two: over.yml would be 1,234,567 bytes for 2 services, over the platform's limit of 1,000 bytes: remove "two" from targets, or release fewer services from this spec`
+	if diff := cmp.Diff(want, d.Message); diff != "" {
+		t.Errorf("message (-want +got):\n%s", diff)
+	}
+	if d.Check != "output-size" || d.Pos != services || d.Severity != diag.Error {
+		t.Errorf("got check %q at %v, severity %v; want output-size at %v, error", d.Check, d.Pos, d.Severity, services)
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 512000: "512,000", 16512345: "16,512,345"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
