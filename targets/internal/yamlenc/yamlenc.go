@@ -234,25 +234,26 @@ func chunkable(m *yaml.Node) bool {
 
 // encodeChunks writes n entry by entry when it is a large block mapping,
 // and the entries of its large block-mapping values one by one, so that
-// the encoder never holds more than one entry's events.
+// the encoder never holds more than one entry's events (yaml.v3 keeps every
+// event of a document until it is closed).
 func encodeChunks(buf *bytes.Buffer, n *yaml.Node) error {
 	if !chunkable(n) {
-		return encodeOne(buf, n, "")
+		return encodeOne(buf, n, false)
 	}
 	for i := 0; i < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if !chunkable(v) || k.LineComment != "" || k.FootComment != "" {
-			if err := encodeOne(buf, pair(k, v), ""); err != nil {
+			if err := encodeOne(buf, pair(k, v), false); err != nil {
 				return err
 			}
 			continue
 		}
 		first := &yaml.Node{Kind: yaml.MappingNode, Tag: v.Tag, Style: v.Style, Content: v.Content[:2]}
-		if err := encodeOne(buf, pair(k, first), ""); err != nil {
+		if err := encodeOne(buf, pair(k, first), false); err != nil {
 			return err
 		}
 		for j := 2; j < len(v.Content); j += 2 {
-			if err := encodeOne(buf, pair(v.Content[j], v.Content[j+1]), "  "); err != nil {
+			if err := encodeOne(buf, pair(v.Content[j], v.Content[j+1]), true); err != nil {
 				return err
 			}
 		}
@@ -260,13 +261,24 @@ func encodeChunks(buf *bytes.Buffer, n *yaml.Node) error {
 	return nil
 }
 
+// pair returns the block mapping of one entry.
 func pair(k, v *yaml.Node) *yaml.Node {
 	return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{k, v}}
 }
 
-// encodeOne encodes n with its own encoder and writes it indented by
-// prefix (empty lines stay empty).
-func encodeOne(buf *bytes.Buffer, n *yaml.Node, prefix string) error {
+// nestKey is the key encodeOne nests an entry under, and the first line
+// that nesting writes.
+const nestKey = "n"
+
+// encodeOne encodes n with its own encoder. A nested n is an entry of a
+// mapping one level down: it is encoded under a placeholder key, so that
+// yaml.v3 itself indents every line, including the continuation lines of
+// quoted scalars that break at U+2028 and the like, and the placeholder's
+// line is dropped.
+func encodeOne(buf *bytes.Buffer, n *yaml.Node, nested bool) error {
+	if nested {
+		n = pair(Key(nestKey), n)
+	}
 	var out bytes.Buffer
 	enc := yaml.NewEncoder(&out)
 	enc.SetIndent(2)
@@ -276,16 +288,15 @@ func encodeOne(buf *bytes.Buffer, n *yaml.Node, prefix string) error {
 	if err := enc.Close(); err != nil {
 		return err
 	}
-	if prefix == "" {
-		buf.Write(out.Bytes())
-		return nil
-	}
-	for _, line := range bytes.SplitAfter(out.Bytes(), []byte("\n")) {
-		if len(line) > 0 && line[0] != '\n' {
-			buf.WriteString(prefix)
+	b := out.Bytes()
+	if nested {
+		head := nestKey + ":\n"
+		if !bytes.HasPrefix(b, []byte(head)) {
+			return fmt.Errorf("yamlenc: nested entry encoded as %.40q", b)
 		}
-		buf.Write(line)
+		b = b[len(head):]
 	}
+	buf.Write(b)
 	return nil
 }
 

@@ -217,3 +217,36 @@ func TestGet(t *testing.T) {
 		t.Error("Get returned the wrong node")
 	}
 }
+
+// TestEncodeInPieces holds the piecewise encoding of large mappings to the
+// bytes one encoder writes for the whole document, over documents holding
+// every tricky string as key and value, in block and flow collections and
+// in literal scripts at several depths.
+func TestEncodeInPieces(t *testing.T) {
+	jobs := Map()
+	for i, s := range tricky {
+		Set(jobs, fmt.Sprintf("job-%d", i), Map(
+			"env", Map("VALUE", s),
+			"tags", Flow(Strs(s, "x")),
+			"steps", Seq(Map("run", Literal("echo start\n\n"+s+"\n  indented\nend\n")), Comment(Str(s), "c")),
+			s, Map("nested", Map("deeper", Seq(Str(s)))),
+		))
+	}
+	for _, doc := range []*yaml.Node{
+		Map("name", "x", "jobs", jobs),
+		Spaced(Map("name", "x", "on", Map("push", Map()), "jobs", Spaced(jobs))),
+		Map("only", Map("a", 1)),
+		Seq(Str("a"), Str("b")),
+	} {
+		var whole, pieces bytes.Buffer
+		if err := encodeOne(&whole, doc, false); err != nil {
+			t.Fatal(err)
+		}
+		if err := encodeChunks(&pieces, doc); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(whole.String(), pieces.String()); diff != "" {
+			t.Errorf("piecewise encoding differs (-whole +pieces):\n%s", diff)
+		}
+	}
+}
