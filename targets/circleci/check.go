@@ -2,6 +2,7 @@ package circleci
 
 import (
 	"regexp"
+	"release-gen.dev/release-gen/targets/internal/secret"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,8 +50,11 @@ func check(m *model.Release) diag.List {
 	if m.Plan != nil {
 		checkNames(m, bad)
 	}
-	sec := resolveSecrets(m.Secrets)
-	for _, n := range sec.used() {
+	sec := secret.Resolve(m.Secrets)
+	// The names the config reads (CircleCI has no promote workflow, so no
+	// GitOps token).
+	for _, n := range []string{sec.AWSRoleARN, sec.AWSRegion, sec.KubeConfig, sec.SlackWebhook,
+		sec.RegistryUsername, sec.RegistryPassword} {
 		switch {
 		case strings.HasPrefix(n, "CIRCLE_"):
 			bad(m.Pos, "circleci: secret name %q is reserved: CircleCI sets the CIRCLE_* variables itself", n)

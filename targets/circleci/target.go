@@ -2,6 +2,7 @@ package circleci
 
 import (
 	"fmt"
+	"release-gen.dev/release-gen/targets/internal/secret"
 	"strings"
 
 	"release-gen.dev/release-gen/compiler/diag"
@@ -58,7 +59,7 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 			return nil, d
 		}
 	}
-	g := &gen{m: m, sec: resolveSecrets(m.Secrets), used: map[string]bool{}}
+	g := &gen{m: m, sec: secret.Resolve(m.Secrets), used: map[string]bool{}}
 	doc, err := g.config()
 	if err != nil {
 		return nil, err
@@ -84,7 +85,7 @@ var configLimit = targets.SizeLimit{
 // gen renders one release.
 type gen struct {
 	m   *model.Release
-	sec secretNames
+	sec secret.Names
 	// used records the executors and commands the jobs use, so that the
 	// config defines no others.
 	used map[string]bool

@@ -3,6 +3,7 @@ package gitlabci
 import (
 	"fmt"
 	"regexp"
+	"release-gen.dev/release-gen/targets/internal/secret"
 	"strconv"
 	"time"
 
@@ -66,7 +67,7 @@ func (g *gen) deployJob(pj *model.Job) (*job, error) {
 	vars = append(vars, data("PORT", strconv.Itoa(svc.Port), "HEALTH_PATH", svc.Health, "PREFIX", e.TagPrefix)...)
 	vars = append(vars, noCheckout...)
 	vars = append(vars, l.vars...)
-	vars = append(vars, secret(defKubeConfig, g.sec.KubeConfig)...)
+	vars = append(vars, passSecret(secret.KubeConfig, g.sec.KubeConfig)...)
 	script := shell.Prelude + l.script + requireDigest + kubeconfigFile + shell.Kubeconfig + shell.Deploy
 	wait := shell.RolloutTimeout
 	if c := svc.Canary; c != nil {

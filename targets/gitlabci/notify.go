@@ -1,6 +1,7 @@
 package gitlabci
 
 import (
+	"release-gen.dev/release-gen/targets/internal/secret"
 	"release-gen.dev/release-gen/targets/internal/shell"
 	"release-gen.dev/release-gen/targets/internal/yamlenc"
 )
@@ -33,7 +34,7 @@ func (g *gen) notifyJobs() []namedJob {
 			ref("RUN_URL", "$CI_PIPELINE_URL"),
 		)
 		vars = append(vars, noCheckout...)
-		vars = append(vars, secret(defSlackWebhook, g.sec.SlackWebhook)...)
+		vars = append(vars, passSecret(secret.SlackWebhook, g.sec.SlackWebhook)...)
 		out = append(out, namedJob{"notify-" + ev.event, &job{
 			Stage:       ".post",
 			AfterStages: true,

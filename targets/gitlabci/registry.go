@@ -1,51 +1,19 @@
 package gitlabci
 
 import (
+	"release-gen.dev/release-gen/targets/internal/secret"
 	"strings"
 
 	"release-gen.dev/release-gen/compiler/model"
 )
 
-// Default names of the CI/CD variables the pipeline reads; the spec may
-// rename them (model.Secrets). The scripts read the default names: a
-// renamed variable is passed on under the default name by a job variable
-// that refers to it.
-const (
-	defAWSRoleARN       = "AWS_ROLE_ARN"
-	defAWSRegion        = "AWS_REGION"
-	defKubeConfig       = "KUBE_CONFIG"
-	defSlackWebhook     = "SLACK_WEBHOOK_URL"
-	defRegistryUsername = "REGISTRY_USERNAME"
-	defRegistryPassword = "REGISTRY_PASSWORD"
-)
-
-// secretNames are the CI/CD variable names in effect: the spec's, or the
-// defaults.
-type secretNames struct {
-	AWSRoleARN, AWSRegion, KubeConfig, SlackWebhook string
-	RegistryUsername, RegistryPassword              string
-}
-
-func resolveSecrets(s model.Secrets) secretNames {
-	or := func(v, def string) string {
-		if v == "" {
-			return def
-		}
-		return v
-	}
-	return secretNames{
-		AWSRoleARN:       or(s.AWSRoleARN, defAWSRoleARN),
-		AWSRegion:        or(s.AWSRegion, defAWSRegion),
-		KubeConfig:       or(s.KubeConfig, defKubeConfig),
-		SlackWebhook:     or(s.SlackWebhook, defSlackWebhook),
-		RegistryUsername: or(s.RegistryUsername, defRegistryUsername),
-		RegistryPassword: or(s.RegistryPassword, defRegistryPassword),
-	}
-}
+// The scripts read the default names (package secret): a variable the spec
+// renames is passed on under the default name by a job variable that
+// refers to it.
 
 // secret passes the CI/CD variable called actual on to the scripts under
 // the name they read, want; nothing is needed when the names are equal.
-func secret(want, actual string) variables {
+func passSecret(want, actual string) variables {
 	if want == actual {
 		return nil
 	}
@@ -107,19 +75,19 @@ func (g *gen) login() login {
 		return l
 	}
 	vars := data("REGISTRY", r.Server)
-	vars = append(vars, secret(defRegistryUsername, g.sec.RegistryUsername)...)
-	vars = append(vars, secret(defRegistryPassword, g.sec.RegistryPassword)...)
+	vars = append(vars, passSecret(secret.RegistryUsername, g.sec.RegistryUsername)...)
+	vars = append(vars, passSecret(secret.RegistryPassword, g.sec.RegistryPassword)...)
 	return login{vars: vars, script: passwordLoginScript}
 }
 
 // awsLogin assumes the AWS role; region is the ECR registry's, or empty to
 // read it from the AWS region variable.
 func (g *gen) awsLogin(region string) login {
-	vars := secret(defAWSRoleARN, g.sec.AWSRoleARN)
+	vars := passSecret(secret.AWSRoleARN, g.sec.AWSRoleARN)
 	if region != "" {
 		vars = append(vars, data("AWS_REGION", region)...)
 	} else {
-		vars = append(vars, secret(defAWSRegion, g.sec.AWSRegion)...)
+		vars = append(vars, passSecret(secret.AWSRegion, g.sec.AWSRegion)...)
 	}
 	return login{
 		vars:   vars,

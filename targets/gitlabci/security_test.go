@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"release-gen.dev/release-gen/targets/internal/secret"
 	"slices"
 	"strings"
 	"testing"
@@ -91,7 +92,7 @@ func TestHostileValues(t *testing.T) {
 func TestExpansion(t *testing.T) {
 	for _, fx := range fixtures {
 		m := fx.m(t)
-		sec := resolveSecrets(m.Secrets)
+		sec := secret.Resolve(m.Secrets)
 		allowed := []string{"CI_PROJECT_DIR", "CI_COMMIT_SHA", "CI_PROJECT_PATH", "CI_COMMIT_REF_NAME", "CI_PIPELINE_URL",
 			sec.AWSRoleARN, sec.AWSRegion, sec.KubeConfig, sec.SlackWebhook, sec.RegistryUsername, sec.RegistryPassword}
 		for name, j := range parse(t, m).jobs() {

@@ -2,6 +2,7 @@ package gitlabci
 
 import (
 	"fmt"
+	"release-gen.dev/release-gen/targets/internal/secret"
 
 	"release-gen.dev/release-gen/compiler/diag"
 	"release-gen.dev/release-gen/compiler/model"
@@ -49,7 +50,7 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 	if ds := check(m); len(ds) > 0 {
 		return nil, ds.Sort()[0]
 	}
-	g := &gen{m: m, sec: resolveSecrets(m.Secrets), jobs: m.Plan.JobsByID()}
+	g := &gen{m: m, sec: secret.Resolve(m.Secrets), jobs: m.Plan.JobsByID()}
 	doc, err := g.pipeline()
 	if err != nil {
 		return nil, err
@@ -74,6 +75,6 @@ var configLimit = targets.SizeLimit{
 // gen renders one release.
 type gen struct {
 	m    *model.Release
-	sec  secretNames
+	sec  secret.Names
 	jobs map[string]*model.Job // the plan's jobs by ID
 }
