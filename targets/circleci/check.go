@@ -2,7 +2,6 @@ package circleci
 
 import (
 	"regexp"
-	"release-gen.dev/release-gen/targets/internal/secret"
 	"slices"
 	"strconv"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"release-gen.dev/release-gen/compiler/diag"
 	"release-gen.dev/release-gen/compiler/model"
+	"release-gen.dev/release-gen/targets/internal/secret"
 	"release-gen.dev/release-gen/targets/internal/shell"
 )
 

@@ -2,12 +2,12 @@ package circleci
 
 import (
 	"fmt"
-	"release-gen.dev/release-gen/targets/internal/secret"
 	"strings"
 
 	"release-gen.dev/release-gen/compiler/diag"
 	"release-gen.dev/release-gen/compiler/model"
 	"release-gen.dev/release-gen/targets"
+	"release-gen.dev/release-gen/targets/internal/secret"
 	"release-gen.dev/release-gen/targets/internal/yamlenc"
 )
 

@@ -3,11 +3,11 @@ package gitlabci
 import (
 	"fmt"
 	"regexp"
-	"release-gen.dev/release-gen/targets/internal/secret"
 	"strconv"
 	"time"
 
 	"release-gen.dev/release-gen/compiler/model"
+	"release-gen.dev/release-gen/targets/internal/secret"
 	"release-gen.dev/release-gen/targets/internal/shell"
 	"release-gen.dev/release-gen/targets/internal/yamlenc"
 )

@@ -1,10 +1,10 @@
 package gitlabci
 
 import (
-	"release-gen.dev/release-gen/targets/internal/secret"
 	"strings"
 
 	"release-gen.dev/release-gen/compiler/model"
+	"release-gen.dev/release-gen/targets/internal/secret"
 )
 
 // The scripts read the default names (package secret): a variable the spec

@@ -5,10 +5,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"release-gen.dev/release-gen/targets/internal/secret"
 	"slices"
 	"strings"
 	"testing"
+
+	"release-gen.dev/release-gen/targets/internal/secret"
 )
 
 // runnerValue returns what GitLab Runner passes a job for a variable

@@ -2,11 +2,11 @@ package gitlabci
 
 import (
 	"fmt"
-	"release-gen.dev/release-gen/targets/internal/secret"
 
 	"release-gen.dev/release-gen/compiler/diag"
 	"release-gen.dev/release-gen/compiler/model"
 	"release-gen.dev/release-gen/targets"
+	"release-gen.dev/release-gen/targets/internal/secret"
 	"release-gen.dev/release-gen/targets/internal/yamlenc"
 )
 
