@@ -48,6 +48,16 @@ func (c retentionRollbackCheck) Run(m *model.Release, failed map[string]bool) di
 	}
 	tags := producedTags(m)
 	prodSha, sha := shaForm(prod.TagPrefix), shaForm("")
+	// relation is how one entry relates to the tags: whether it matches
+	// some tag, and whether it matches every production tag or every
+	// <sha> tag.
+	type relation struct{ some, all bool }
+	relationOf := memo(func(field, entry string) relation {
+		g := globOf(field, entry)
+		_, allProd := relate(prodSha, g)
+		_, allSha := relate(sha, g)
+		return relation{some: tags.someMatch(g), all: allProd || allSha}
+	})
 	var out diag.List
 	forEachRetention(m, func(where string, rules []*model.RetentionRule) {
 		for i, r := range rules {
@@ -57,13 +67,11 @@ func (c retentionRollbackCheck) Run(m *model.Release, failed map[string]bool) di
 			field, entries := tagEntries(r)
 			selectsSome, selectsAll := true, true
 			for _, e := range entries {
-				g := globOf(field, e)
-				if !tags.someMatch(g) {
+				rel := relationOf(field, e)
+				if !rel.some {
 					selectsSome = false
 				}
-				_, allProd := relate(prodSha, g)
-				_, allSha := relate(sha, g)
-				if !allProd && !allSha {
+				if !rel.all {
 					selectsAll = false
 				}
 			}

@@ -24,6 +24,7 @@ func (c retentionTagsCheck) Run(m *model.Release, failed map[string]bool) diag.L
 		return nil
 	}
 	tags := producedTags(m)
+	matches := memo(func(field, entry string) bool { return tags.someMatch(globOf(field, entry)) })
 	var out diag.List
 	forEachRetention(m, func(where string, rules []*model.RetentionRule) {
 		for i, r := range rules {
@@ -33,7 +34,7 @@ func (c retentionTagsCheck) Run(m *model.Release, failed map[string]bool) diag.L
 			field, entries := tagEntries(r)
 			var dead []string
 			for _, e := range entries {
-				if !tags.someMatch(globOf(field, e)) {
+				if !matches(field, e) {
 					dead = append(dead, fmt.Sprintf("%q", e))
 				}
 			}
@@ -80,6 +81,23 @@ func producedTags(m *model.Release) tagSet {
 			producedTag{name: e.TagPrefix + "latest", forms: []tagForm{literal(e.TagPrefix + "latest")}})
 	}
 	return tags
+}
+
+// memo returns f with its results remembered per field and entry: the
+// same retention lists recur across services, and relating an entry to
+// the produced tags walks two automata.
+func memo[T any](f func(field, entry string) T) func(field, entry string) T {
+	type key struct{ field, entry string }
+	seen := map[key]T{}
+	return func(field, entry string) T {
+		k := key{field, entry}
+		v, ok := seen[k]
+		if !ok {
+			v = f(field, entry)
+			seen[k] = v
+		}
+		return v
+	}
 }
 
 // someMatch reports whether g matches some tag of the set.

@@ -61,7 +61,13 @@ func Compile(cfg Config) (*Result, error) {
 	if ev == nil {
 		return nil, &SpecError{Diagnostics: positioned(diags, in).Sort()}
 	}
-	l := &lowerer{v: ev.spec, user: ev.user, schema: ev.schema, genDir: ev.genDir, dir: in.Dir}
+	return compile(cfg, in, ev)
+}
+
+// compile validates, lowers and checks an evaluated spec.
+func compile(cfg Config, in *Inputs, ev *evaluated) (*Result, error) {
+	var diags diag.List
+	l := newLowerer(ev, in.Dir)
 	diags = append(diags, l.schemaErrors()...)
 	diags = append(diags, unknownFields(ev)...)
 	m := l.lower()

@@ -172,9 +172,14 @@ type evaluated struct {
 	// genDir is the directory the embedded packages are overlaid at; positions
 	// inside it belong to release-gen, not to the user.
 	genDir string
+	// services is set when the services were read in Go (see
+	// openServices): spec is then unified with #ReleaseOpenServices and
+	// valid, and these are its services, checked and defaulted in Go.
+	services []*serviceValue
 }
 
-// evaluate loads the spec and unifies it with #Release. Problems in the
+// evaluate loads the spec and unifies it with #Release, or with
+// #ReleaseOpenServices when its services can be read in Go. Problems in the
 // spec's own syntax or imports come back as diagnostics; a failure of the
 // embedded schema itself is an internal error.
 func evaluate(in *Inputs) (*evaluated, diag.List, error) {
@@ -193,6 +198,9 @@ func evaluate(in *Inputs) (*evaluated, diag.List, error) {
 		}
 		return nil, nil, fmt.Errorf("internal error: loading the embedded schema: %v", instErr(schemaInsts))
 	}
+	if err := addOpenServices(schemaInsts[0]); err != nil {
+		return nil, nil, fmt.Errorf("internal error: %w", err)
+	}
 	sv := ctx.BuildInstance(schemaInsts[0])
 	if sv.Err() != nil {
 		return nil, nil, fmt.Errorf("internal error: building the embedded schema: %v", sv.Err())
@@ -200,6 +208,8 @@ func evaluate(in *Inputs) (*evaluated, diag.List, error) {
 	def := sv.LookupPath(cue.ParsePath(schema.Definition))
 
 	var user cue.Value
+	// refs is whether the spec's own expressions may read its services.
+	refs := false
 	switch in.Kind {
 	case SpecCUE:
 		insts := load.Instances([]string{"."}, cfg)
@@ -213,6 +223,7 @@ func evaluate(in *Inputs) (*evaluated, diag.List, error) {
 			return nil, diag.List{diag.Errorf(filePos(insts[0]), "package", "the spec's package is %q: write `package release`", insts[0].PkgName)}, nil
 		}
 		user = ctx.BuildInstance(insts[0])
+		refs = readsServices(insts[0].Files)
 	case SpecYAML, SpecJSON:
 		data, err := os.ReadFile(in.Files[0])
 		if err != nil {
@@ -245,8 +256,55 @@ func evaluate(in *Inputs) (*evaluated, diag.List, error) {
 		}
 		user = user.FillPath(envs, ctx.CompileBytes(data))
 	}
-	genDir := filepath.Join(root, "cue.mod", "gen") + string(filepath.Separator)
-	return &evaluated{spec: user.Unify(def), user: user, def: def, schema: sv, genDir: genDir}, nil, nil
+	ev := &evaluated{user: user, def: def, schema: sv, genDir: filepath.Join(root, "cue.mod", "gen") + string(filepath.Separator)}
+	if !refs && ev.openServices() {
+		return ev, nil, nil
+	}
+	ev.spec = user.Unify(def)
+	return ev, nil, nil
+}
+
+// openServicesDef is #Release with services left unconstrained, which
+// addOpenServices adds to the schema package.
+const openServicesDef = "#ReleaseOpenServices"
+
+// addOpenServices adds openServicesDef to the loaded schema package: a copy
+// of the #Release declaration whose services field is an open struct,
+// {...}, instead of a #Service per entry. Every other field, default and
+// constraint is the same syntax, so it unifies with a spec exactly as
+// #Release does outside services.
+func addOpenServices(inst *build.Instance) error {
+	for _, f := range inst.Files {
+		for _, d := range f.Decls {
+			field, ok := d.(*ast.Field)
+			if !ok {
+				continue
+			}
+			if name, _, _ := ast.LabelName(field.Label); name != schema.Definition {
+				continue
+			}
+			body, ok := field.Value.(*ast.StructLit)
+			if !ok {
+				return fmt.Errorf("%s is not a struct literal", schema.Definition)
+			}
+			elts := slices.Clone(body.Elts)
+			replaced := false
+			for i, e := range elts {
+				if sf, ok := e.(*ast.Field); ok {
+					if name, _, _ := ast.LabelName(sf.Label); name == "services" {
+						elts[i] = &ast.Field{Label: ast.NewIdent("services"), Value: &ast.StructLit{Elts: []ast.Decl{&ast.Ellipsis{}}}}
+						replaced = true
+					}
+				}
+			}
+			if !replaced {
+				return fmt.Errorf("%s has no services field", schema.Definition)
+			}
+			f.Decls = append(f.Decls, &ast.Field{Label: ast.NewIdent(openServicesDef), Value: &ast.StructLit{Elts: elts}})
+			return nil
+		}
+	}
+	return fmt.Errorf("the schema declares no %s", schema.Definition)
 }
 
 func ambiguous(insts []*build.Instance) bool {

@@ -2,7 +2,7 @@ package compiler
 
 import (
 	"encoding/json"
-	"path"
+	"maps"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -26,11 +26,21 @@ type lowerer struct {
 	genDir string
 	// dir is the spec directory, removed from messages.
 	dir string
+	// services, when not nil, are the services read in Go (see
+	// openServices): v is then valid and has no per-service schema.
+	services []*serviceValue
 	// failed marks top-level fields (and "services.<name>") whose value
 	// did not decode; checks that depend on them stay quiet.
 	failed map[string]bool
-	// presets caches the language presets by language.
+	// presets are the language presets by language, read on first use.
 	presets map[string]rawPreset
+	// defaults caches #Canary's defaults.
+	defaults *rawCanary
+}
+
+// newLowerer returns the lowerer of an evaluated spec in dir.
+func newLowerer(ev *evaluated, dir string) *lowerer {
+	return &lowerer{v: ev.spec, user: ev.user, schema: ev.schema, genDir: ev.genDir, dir: dir, services: ev.services}
 }
 
 // decode unmarshals the concrete value at p into dst and reports success.
@@ -72,8 +82,11 @@ func (l *lowerer) pos(p cue.Path) token.Pos {
 	return l.userPos(v.Pos())
 }
 
-func (l *lowerer) userPos(p token.Pos) token.Pos {
-	if !p.IsValid() || isGenerated(p, l.genDir) {
+func (l *lowerer) userPos(p token.Pos) token.Pos { return ownPos(p, l.genDir) }
+
+// ownPos returns p when it lies in a file the user wrote, else NoPos.
+func ownPos(p token.Pos, genDir string) token.Pos {
+	if !p.IsValid() || isGenerated(p, genDir) {
 		return token.NoPos
 	}
 	return p
@@ -172,6 +185,8 @@ type rawEnvironment struct {
 }
 
 type rawPreset struct {
+	Test     string   `json:"test"`
+	Build    string   `json:"build"`
 	Versions []string `json:"versions"`
 	Image    string   `json:"image"`
 	Lockfile string   `json:"lockfile"`
@@ -250,11 +265,12 @@ func (l *lowerer) lower() *model.Release {
 	m.Retention = l.retention(cue.ParsePath("retention"), retention)
 
 	var canary *rawCanary
+	canaryAt := l.canaryAt(cue.ParsePath("canary"))
 	if l.v.LookupPath(cue.ParsePath("canary")).Exists() {
 		var c rawCanary
 		if top("canary", &c) {
 			canary = &c
-			m.Canary = l.canary(&c, cue.ParsePath("canary"), nil)
+			m.Canary = newCanary(&c, canaryAt, nil)
 		}
 	}
 
@@ -271,12 +287,18 @@ func (l *lowerer) lower() *model.Release {
 		})
 	}
 
-	// Decoding all services at once costs a fraction of decoding each on
-	// its own; when one of them does not decode, each is decoded alone.
-	var raws map[string]json.RawMessage
-	l.decode(cue.ParsePath("services"), &raws)
-	for _, name := range l.labels(cue.ParsePath("services")) {
-		m.Services = append(m.Services, l.service(name, raws[name], mx.Versions, canary, m.Canary, m.Retention))
+	if l.services != nil {
+		for _, sv := range l.services {
+			m.Services = append(m.Services, l.openService(sv, mx.Versions, canary, canaryAt, m.Canary, m.Retention))
+		}
+	} else {
+		// Decoding all services at once costs a fraction of decoding each
+		// on its own; when one of them does not decode, each is decoded alone.
+		var raws map[string]json.RawMessage
+		l.decode(cue.ParsePath("services"), &raws)
+		for _, name := range l.labels(cue.ParsePath("services")) {
+			m.Services = append(m.Services, l.service(name, raws[name], mx.Versions, canary, canaryAt, m.Canary, m.Retention))
+		}
 	}
 
 	var sec rawSecurity
@@ -315,7 +337,7 @@ func (l *lowerer) lower() *model.Release {
 
 // service lowers the service name; raw is its decoded JSON, or nil when it
 // is to be decoded here.
-func (l *lowerer) service(name string, raw json.RawMessage, matrixVersions []string, top *rawCanary, topCanary *model.Canary, topRetention []*model.RetentionRule) *model.Service {
+func (l *lowerer) service(name string, raw json.RawMessage, matrixVersions []string, top *rawCanary, topAt canaryAt, topCanary *model.Canary, topRetention []*model.RetentionRule) *model.Service {
 	p := path1(str("services"), str(name))
 	s := &model.Service{Pos: l.pos(p), Name: name, Fields: l.fields(p)}
 	if !s.Pos.IsValid() {
@@ -351,31 +373,17 @@ func (l *lowerer) service(name string, raw json.RawMessage, matrixVersions []str
 	s.Toolchain.Image = preset.Image
 	s.Toolchain.LockFile = preset.Lockfile
 	s.Toolchain.CachePaths = preset.Cache
-	switch {
-	case len(r.Versions) > 0:
-		s.Versions = r.Versions
-	case len(matrixVersions) > 0:
-		s.Versions = matrixVersions
-	default:
-		s.Versions = preset.Versions
-	}
+	s.Versions = serviceVersions(r.Versions, matrixVersions, preset.Versions)
 
-	cp := path1(str("services"), str(name), str("canary"))
 	switch c := strings.TrimSpace(string(r.Canary)); {
 	case c == "false" || c == "":
 	case c == "true":
 		s.Canary = topCanary
 	default:
-		base := l.canaryDefaults()
-		if top != nil {
-			base = *top
-			if top.LoadTest != nil {
-				lt := *top.LoadTest
-				base.LoadTest = &lt
-			}
-		}
+		base := l.canaryBase(top)
 		if err := json.Unmarshal(r.Canary, &base); err == nil {
-			s.Canary = l.canary(&base, cue.ParsePath("canary"), &cp)
+			at := l.canaryAt(path1(str("services"), str(name), str("canary")))
+			s.Canary = newCanary(&base, topAt, &at)
 		}
 	}
 
@@ -389,42 +397,79 @@ func (l *lowerer) service(name string, raw json.RawMessage, matrixVersions []str
 
 // preset returns the preset of a language, zero for none.
 func (l *lowerer) preset(language string) rawPreset {
-	if language == "" {
-		return rawPreset{}
-	}
-	if p, ok := l.presets[language]; ok {
-		return p
-	}
-	var p rawPreset
-	l.schema.LookupPath(cue.MakePath(cue.Def("#Presets"))).LookupPath(path1(str(language))).Decode(&p)
 	if l.presets == nil {
 		l.presets = map[string]rawPreset{}
-	}
-	l.presets[language] = p
-	return p
-}
-
-// canaryDefaults returns #Canary with its defaults, the base for a service
-// override when the spec has no top-level canary.
-func (l *lowerer) canaryDefaults() rawCanary {
-	var c rawCanary
-	b, err := l.schema.LookupPath(cue.MakePath(cue.Def("#Canary"))).MarshalJSON()
-	if err == nil {
-		_ = json.Unmarshal(b, &c)
-	}
-	return c
-}
-
-// canary builds a model canary; positions come from the override at
-// overridePath where it sets a field, else from the top-level canary.
-func (l *lowerer) canary(c *rawCanary, topPath cue.Path, overridePath *cue.Path) *model.Canary {
-	fields := l.fields(topPath)
-	pos := l.pos(topPath)
-	if overridePath != nil {
-		for k, v := range l.fields(*overridePath) {
-			fields[k] = v
+		if b, err := l.schema.LookupPath(cue.MakePath(cue.Def("#Presets"))).MarshalJSON(); err == nil {
+			_ = json.Unmarshal(b, &l.presets)
 		}
-		pos = l.pos(*overridePath)
+	}
+	return l.presets[language]
+}
+
+// serviceVersions returns the versions a service's tests run on: its own,
+// else matrix.versions, else its preset's.
+func serviceVersions(own, matrix, preset []string) []string {
+	switch {
+	case len(own) > 0:
+		return own
+	case len(matrix) > 0:
+		return matrix
+	}
+	return preset
+}
+
+// canaryBase returns what a service's canary override is merged over: a
+// copy of the top-level canary, or #Canary with its defaults when the spec
+// has none.
+func (l *lowerer) canaryBase(top *rawCanary) rawCanary {
+	if top != nil {
+		base := *top
+		if top.LoadTest != nil {
+			lt := *top.LoadTest
+			base.LoadTest = &lt
+		}
+		return base
+	}
+	if l.defaults == nil {
+		l.defaults = &rawCanary{}
+		b, err := l.schema.LookupPath(cue.MakePath(cue.Def("#Canary"))).MarshalJSON()
+		if err == nil {
+			_ = json.Unmarshal(b, l.defaults)
+		}
+	}
+	return *l.defaults
+}
+
+// canaryAt is where the user wrote a canary struct and its loadTest.
+type canaryAt struct {
+	pos            token.Pos
+	fields         model.Positions
+	hasLoadTest    bool
+	loadTestPos    token.Pos
+	loadTestFields model.Positions
+}
+
+// canaryAt returns where the user wrote the canary struct at p.
+func (l *lowerer) canaryAt(p cue.Path) canaryAt {
+	lp := cue.MakePath(append(p.Selectors(), str("loadTest"))...)
+	return canaryAt{
+		pos: l.pos(p), fields: l.fields(p),
+		hasLoadTest: l.user.LookupPath(lp).Exists(), loadTestPos: l.pos(lp), loadTestFields: l.fields(lp),
+	}
+}
+
+// newCanary builds a model canary; positions come from the override where
+// it sets a field, else from the top-level canary.
+func newCanary(c *rawCanary, top canaryAt, override *canaryAt) *model.Canary {
+	fields := maps.Clone(top.fields)
+	pos := top.pos
+	lt := top
+	if override != nil {
+		maps.Copy(fields, override.fields)
+		pos = override.pos
+		if override.hasLoadTest {
+			lt = *override
+		}
 	}
 	out := &model.Canary{
 		Pos: pos, Provider: c.Provider, Interval: c.Interval, Threshold: c.Threshold,
@@ -432,13 +477,8 @@ func (l *lowerer) canary(c *rawCanary, topPath cue.Path, overridePath *cue.Path)
 		MaxLatency: c.MaxLatency, Fields: fields,
 	}
 	if c.LoadTest != nil {
-		ltPath := path.Join(topPath.String(), "loadTest")
-		lp := cue.ParsePath(ltPath)
-		if overridePath != nil && l.user.LookupPath(cue.MakePath(append(overridePath.Selectors(), str("loadTest"))...)).Exists() {
-			lp = cue.MakePath(append(overridePath.Selectors(), str("loadTest"))...)
-		}
 		out.LoadTest = &model.LoadTest{
-			Pos: l.pos(lp), URL: c.LoadTest.URL, Cmd: c.LoadTest.Cmd, Timeout: c.LoadTest.Timeout, Fields: l.fields(lp),
+			Pos: lt.loadTestPos, URL: c.LoadTest.URL, Cmd: c.LoadTest.Cmd, Timeout: c.LoadTest.Timeout, Fields: maps.Clone(lt.loadTestFields),
 		}
 		if !out.LoadTest.Pos.IsValid() {
 			out.LoadTest.Pos = pos
@@ -500,6 +540,9 @@ func isObject(raw json.RawMessage) bool {
 
 // schemaErrors validates the unified value and reports every error.
 func (l *lowerer) schemaErrors() diag.List {
+	if l.services != nil {
+		return nil // validated by openServices
+	}
 	err := l.v.Validate(cue.Concrete(true))
 	if err == nil {
 		return nil

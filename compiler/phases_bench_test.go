@@ -61,7 +61,7 @@ func loaded(b *testing.B, dir string) *stage {
 	if err != nil || ev == nil {
 		b.Fatal(err, diags)
 	}
-	return &stage{in: in, ev: ev, l: &lowerer{v: ev.spec, user: ev.user, schema: ev.schema, genDir: ev.genDir, dir: in.Dir}}
+	return &stage{in: in, ev: ev, l: newLowerer(ev, in.Dir)}
 }
 
 func validated(b *testing.B, dir string) *stage {
@@ -89,13 +89,17 @@ func checked(b *testing.B, dir string) *stage {
 }
 
 // BenchmarkLoad finds, parses and builds the spec's CUE instance and
-// unifies it with #Release. CUE evaluates lazily: most of the evaluation
-// is in BenchmarkValidate.
+// evaluates it with the schema. A spec whose services are plain data (the
+// generated ones are) is unified with #Release without its per-service
+// schema, validated, and its services are read and checked in Go
+// (openServices); any other spec is unified with #Release.
 func BenchmarkLoad(b *testing.B) {
 	benchPhase(b, dirOnly, func(b *testing.B, dir string) { loaded(b, dir) })
 }
 
-// BenchmarkValidate evaluates the unified spec and reports schema errors.
+// BenchmarkValidate reports the schema errors of a spec unified with
+// #Release; a spec whose services were read in Go was validated by
+// BenchmarkLoad, and this costs nothing.
 func BenchmarkValidate(b *testing.B) {
 	benchPhase(b, loaded, func(b *testing.B, s *stage) {
 		if d := s.l.schemaErrors(); len(d) > 0 {
