@@ -4,12 +4,12 @@ import (
 	"regexp"
 	"strings"
 
-	"release-gen.dev/release-gen/targets/internal/shell"
-
 	"cuelang.org/go/cue/token"
 
 	"release-gen.dev/release-gen/compiler/diag"
 	"release-gen.dev/release-gen/compiler/model"
+	"release-gen.dev/release-gen/targets/internal/secret"
+	"release-gen.dev/release-gen/targets/internal/shell"
 )
 
 var (
@@ -57,7 +57,7 @@ func check(m *model.Release) diag.List {
 				"tagPrefix %q cannot start a docker tag: use letters, digits, '_', '.' and '-'", e.TagPrefix))
 		}
 	}
-	sec := resolveSecrets(m.Secrets)
+	sec := secret.Resolve(m.Secrets)
 	for _, name := range []string{sec.AWSRoleARN, sec.AWSRegion, sec.KubeConfig, sec.SlackWebhook,
 		sec.RegistryUsername, sec.RegistryPassword, sec.GitOpsToken} {
 		if !secretRe.MatchString(name) || strings.HasPrefix(strings.ToUpper(name), "GITHUB_") {

@@ -63,7 +63,7 @@ func (g *gen) deployJob(pj *model.Job) (*job, error) {
 	j.Steps = append(g.loginSteps(), setupBuildx(),
 		step{
 			Name: "Write kubeconfig",
-			Env:  env("KUBE_CONFIG", secret(g.sec.KubeConfig)),
+			Env:  env("KUBE_CONFIG", secretExpr(g.sec.KubeConfig)),
 			Run:  shell.Prelude + shell.Kubeconfig + `echo "KUBECONFIG=$KUBECONFIG" >> "$GITHUB_ENV"` + "\n",
 		},
 		step{

@@ -27,7 +27,7 @@ func (g *gen) notifyJob(needs []string) *job {
 		Steps: []step{{
 			Name: "Notify Slack",
 			Env: env(
-				"SLACK_WEBHOOK_URL", secret(g.sec.SlackWebhook),
+				"SLACK_WEBHOOK_URL", secretExpr(g.sec.SlackWebhook),
 				"SLACK_CHANNEL", s.Channel,
 				"STATUS", expr("${{ contains(needs.*.result, 'failure') && 'failed' || 'succeeded' }}"),
 				"REPOSITORY", expr("${{ github.repository }}"),

@@ -33,8 +33,8 @@ func exprString(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
 }
 
-// secret returns the expression that reads the secret called name.
-func secret(name string) expr { return expr("${{ secrets." + name + " }}") }
+// secretExpr returns the expression that reads the secret called name.
+func secretExpr(name string) expr { return expr("${{ secrets." + name + " }}") }
 
 // globEscape escapes the characters that GitHub's branch and tag filters
 // treat as pattern syntax, so that a branch name matches only itself. The

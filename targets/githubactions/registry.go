@@ -6,54 +6,18 @@ import (
 	"release-gen.dev/release-gen/compiler/model"
 )
 
-// Default names of the secrets the workflows read; the spec may rename
-// them (model.Secrets).
-const (
-	defAWSRoleARN       = "AWS_ROLE_ARN"
-	defAWSRegion        = "AWS_REGION"
-	defKubeConfig       = "KUBE_CONFIG"
-	defSlackWebhook     = "SLACK_WEBHOOK_URL"
-	defRegistryUsername = "REGISTRY_USERNAME"
-	defRegistryPassword = "REGISTRY_PASSWORD"
-	defGitOpsToken      = "GITOPS_TOKEN"
-)
-
-// secretNames are the secret names in effect: the spec's, or the defaults.
-type secretNames struct {
-	AWSRoleARN, AWSRegion, KubeConfig, SlackWebhook string
-	RegistryUsername, RegistryPassword, GitOpsToken string
-}
-
-func resolveSecrets(s model.Secrets) secretNames {
-	or := func(v, def string) string {
-		if v == "" {
-			return def
-		}
-		return v
-	}
-	return secretNames{
-		AWSRoleARN:       or(s.AWSRoleARN, defAWSRoleARN),
-		AWSRegion:        or(s.AWSRegion, defAWSRegion),
-		KubeConfig:       or(s.KubeConfig, defKubeConfig),
-		SlackWebhook:     or(s.SlackWebhook, defSlackWebhook),
-		RegistryUsername: or(s.RegistryUsername, defRegistryUsername),
-		RegistryPassword: or(s.RegistryPassword, defRegistryPassword),
-		GitOpsToken:      or(s.GitOpsToken, defGitOpsToken),
-	}
-}
-
 // awsSteps assume the AWS role through GitHub's OIDC provider (the job
 // needs id-token: write). The region is the ECR registry's, or the
 // AWS region secret when the registry is not on ECR.
 func (g *gen) awsSteps() []step {
 	region := expr(literal(g.m.Registry.Region))
 	if g.m.Registry.Region == "" {
-		region = secret(g.sec.AWSRegion)
+		region = secretExpr(g.sec.AWSRegion)
 	}
 	return []step{{
 		Name: "Configure AWS credentials",
 		Uses: &actAWSCredentials,
-		With: obj("role-to-assume", secret(g.sec.AWSRoleARN), "aws-region", region),
+		With: obj("role-to-assume", secretExpr(g.sec.AWSRoleARN), "aws-region", region),
 	}}
 }
 
@@ -78,15 +42,15 @@ func (g *gen) loginSteps() []step {
 			Uses: &actDockerLogin,
 			With: obj("registry", "ghcr.io",
 				"username", expr("${{ github.actor }}"),
-				"password", secret("GITHUB_TOKEN")),
+				"password", secretExpr("GITHUB_TOKEN")),
 		}}
 	default:
 		return []step{{
 			Name: "Log in to the registry",
 			Uses: &actDockerLogin,
 			With: obj("registry", r.Server,
-				"username", secret(g.sec.RegistryUsername),
-				"password", secret(g.sec.RegistryPassword)),
+				"username", secretExpr(g.sec.RegistryUsername),
+				"password", secretExpr(g.sec.RegistryPassword)),
 		}}
 	}
 }

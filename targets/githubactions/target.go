@@ -4,9 +4,11 @@ import (
 	"fmt"
 
 	"gopkg.in/yaml.v3"
+
 	"release-gen.dev/release-gen/compiler/diag"
 	"release-gen.dev/release-gen/compiler/model"
 	"release-gen.dev/release-gen/targets"
+	"release-gen.dev/release-gen/targets/internal/secret"
 	"release-gen.dev/release-gen/targets/internal/yamlenc"
 )
 
@@ -53,7 +55,7 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 	if ds := check(m); len(ds) > 0 {
 		return nil, ds.Sort()[0]
 	}
-	g := &gen{m: m, sec: resolveSecrets(m.Secrets)}
+	g := &gen{m: m, sec: secret.Resolve(m.Secrets)}
 	release, err := g.release()
 	if err != nil {
 		return nil, err
@@ -87,5 +89,5 @@ var workflowLimit = targets.SizeLimit{
 // gen renders one release.
 type gen struct {
 	m   *model.Release
-	sec secretNames
+	sec secret.Names
 }
