@@ -68,8 +68,9 @@ func Compile(cfg Config) (*Result, error) {
 func compile(cfg Config, in *Inputs, ev *evaluated) (*Result, error) {
 	var diags diag.List
 	l := newLowerer(ev, in.Dir)
-	diags = append(diags, l.schemaErrors()...)
-	diags = append(diags, unknownFields(ev)...)
+	unknown := unknownFields(ev)
+	diags = append(diags, withoutUnknown(l.schemaErrors(), unknown)...)
+	diags = append(diags, unknown...)
 	m := l.lower()
 	for _, c := range checks {
 		diags = append(diags, c.Run(m, l.failed)...)
@@ -199,6 +200,25 @@ func positioned(l diag.List, in *Inputs) diag.List {
 			d.Pos = start
 		}
 		out[i] = d
+	}
+	return out
+}
+
+// withoutUnknown drops CUE's "field not allowed" errors for the top-level
+// fields that unknown already reports, with a suggestion, at the same place.
+func withoutUnknown(schemaErrs, unknown diag.List) diag.List {
+	if len(unknown) == 0 {
+		return schemaErrs
+	}
+	var out diag.List
+	for _, d := range schemaErrs {
+		dup := slices.ContainsFunc(unknown, func(u diag.Diagnostic) bool {
+			name, _, _ := strings.Cut(u.Message, ":")
+			return u.Pos == d.Pos && strings.HasPrefix(d.Message, name+": field not allowed")
+		})
+		if !dup {
+			out = append(out, d)
+		}
 	}
 	return out
 }
