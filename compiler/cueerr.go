@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"cuelang.org/go/cue"
 	cueerrors "cuelang.org/go/cue/errors"
@@ -18,6 +19,7 @@ import (
 // each field's errors into the one message a spec author needs.
 var (
 	disjunctionSummary = regexp.MustCompile(`^\d+ errors in empty disjunction:?$`)
+	outOfBound         = regexp.MustCompile(`^invalid value (.+) \(((?:out of bound|does not satisfy) .*)\)$`)
 	conflict           = regexp.MustCompile(`^conflicting values (.+?) and (.+?)(?: \(mismatched types (\S+) and (\S+)\))?$`)
 )
 
@@ -96,6 +98,9 @@ func condense(g []cueError) cueError {
 	}
 	// A bound or pattern violation says exactly what is wrong.
 	for _, m := range msgs {
+		if c := outOfBound.FindStringSubmatch(m); c != nil {
+			return cueError{pos: pos, msg: "invalid value " + abbreviate(c[1]) + " (" + c[2] + ")"}
+		}
 		if strings.HasPrefix(m, "invalid value") || strings.Contains(m, "field not allowed") || strings.HasPrefix(m, "incomplete value") {
 			return cueError{pos: pos, msg: m}
 		}
@@ -107,12 +112,12 @@ func condense(g []cueError) cueError {
 			if !isTypeName(c[2]) && isTypeName(c[1]) {
 				got, gotType, wantType = c[2], c[4], c[3]
 			}
-			return cueError{pos: pos, msg: fmt.Sprintf("%s is a %s, want %s", got, gotType, wantType)}
+			return cueError{pos: pos, msg: fmt.Sprintf("%s is a %s, want %s", abbreviate(got), gotType, wantType)}
 		}
 	}
 	// An enum: the user's value is the side every conflict shares.
 	if user, allowed := enumConflict(msgs); user != "" {
-		return cueError{pos: pos, msg: fmt.Sprintf("%s is not allowed: use one of %s", user, strings.Join(allowed, ", "))}
+		return cueError{pos: pos, msg: fmt.Sprintf("%s is not allowed: use one of %s", abbreviate(user), strings.Join(allowed, ", "))}
 	}
 	return cueError{pos: pos, msg: msgs[0]}
 }
@@ -211,4 +216,21 @@ func selector(p string) cue.Selector {
 		}
 	}
 	return cue.Str(p)
+}
+
+// maxQuoted is how much of a value a message quotes.
+const maxQuoted = 80
+
+// abbreviate shortens a value quoted in a message to its first maxQuoted
+// bytes (whole runes) and an ellipsis, so that a large value does not
+// make a diagnostic a line of many kilobytes.
+func abbreviate(v string) string {
+	if len(v) <= maxQuoted {
+		return v
+	}
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return v[:cut] + "…"
 }
