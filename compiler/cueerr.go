@@ -68,6 +68,11 @@ func cueErrors(err error, genDir string, user cue.Value, dir string) (out diag.L
 		if e.msg == "" {
 			continue
 		}
+		if hasChildErrors(path, order) && strings.Contains(e.msg, " is a struct, want ") {
+			// A struct against a disjunction such as bool | #Canary: its
+			// fields' errors say what is wrong with the struct branch.
+			continue
+		}
 		text := e.msg
 		if strings.HasPrefix(text, "incomplete value") && user.Exists() && !user.LookupPath(cue.ParsePath(path)).Exists() && path != "" {
 			text = "field is required: set it (" + strings.TrimPrefix(text, "incomplete value ") + ")"
