@@ -49,6 +49,10 @@ func benchSpecsOf(b *testing.B) map[int]*benchSpec {
 					continue
 				}
 			}
+			if f := oversized(b, t, res); f != "" {
+				b.Logf("%d services: target %s is left out: %s is over its platform's size limit", n, t.Name(), f)
+				continue
+			}
 			fit = append(fit, t.Name())
 		}
 		if err := specgen.Write(dir, n, fit...); err != nil {
@@ -66,6 +70,24 @@ func benchSpecsOf(b *testing.B) map[int]*benchSpec {
 		}}
 	}
 	return out
+}
+
+// oversized renders the release with t and returns the first file larger
+// than its platform accepts, or "".
+func oversized(b *testing.B, t targets.Target, res *compiler.Result) string {
+	b.Helper()
+	m := *res.Release
+	m.Targets = []string{t.Name()}
+	files, err := t.Render(&m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range files {
+		if f.Limit.Bytes > 0 && len(f.Data) > f.Limit.Bytes {
+			return f.Path
+		}
+	}
+	return ""
 }
 
 func compile(b *testing.B, dir string) *compiler.Result {
