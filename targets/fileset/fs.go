@@ -1,6 +1,7 @@
 package fileset
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 )
@@ -21,6 +22,9 @@ type fileSystem interface {
 	// Lock takes an exclusive lock named by the file name, waiting for
 	// other holders, and returns the function that releases it.
 	Lock(name string) (unlock func() error, err error)
+	// SyncFiles makes the named files, which are on the filesystem holding
+	// root and were closed without syncing, durable on disk.
+	SyncFiles(root string, names []string) error
 }
 
 // tempFile is the part of *os.File used to write a file before renaming
@@ -45,6 +49,7 @@ func (osFS) Rename(oldpath, newpath string) error          { return os.Rename(ol
 func (osFS) Remove(name string) error                      { return os.Remove(name) }
 func (osFS) Link(oldname, newname string) error            { return os.Link(oldname, newname) }
 func (osFS) Lock(name string) (func() error, error)        { return lockFile(name) }
+func (osFS) SyncFiles(root string, names []string) error   { return syncFiles(root, names) }
 
 func (osFS) CreateTemp(dir, pattern string) (tempFile, error) {
 	f, err := os.CreateTemp(dir, pattern)
@@ -53,4 +58,22 @@ func (osFS) CreateTemp(dir, pattern string) (tempFile, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// syncEach syncs the named files one by one: an fsync each.
+func syncEach(names []string) error {
+	for _, name := range names {
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		err = f.Sync()
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("sync %s: %w", name, err)
+		}
+	}
+	return nil
 }

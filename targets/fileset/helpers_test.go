@@ -189,6 +189,13 @@ func (f *faultFS) Link(oldname, newname string) error {
 	return f.osFS.Link(oldname, newname)
 }
 
+func (f *faultFS) SyncFiles(root string, names []string) error {
+	if err := f.call("syncfiles", root); err != nil {
+		return &fs.PathError{Op: "sync", Path: root, Err: err}
+	}
+	return f.osFS.SyncFiles(root, names)
+}
+
 // faultFile fails writes, syncs and closes as its faultFS says.
 type faultFile struct {
 	tempFile

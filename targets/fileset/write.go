@@ -64,7 +64,8 @@ type Result struct {
 // lists only the files written in this run.
 //
 // It then writes each changed file to a temporary file in its directory,
-// syncs it and renames it into place, deletes pruned files and any
+// syncs them all (on Linux with one syncfs of the filesystem) and renames
+// each into place, deletes pruned files and any
 // directories that leaves empty, and writes the manifest last. Files whose
 // contents are byte-for-byte unchanged are not touched; a file that differs
 // only in CRLF line endings is rewritten with the generated LF ones. New
@@ -258,6 +259,13 @@ func (t *txn) commit(changed, internal []*plannedFile, protected map[string]bool
 			}
 		}
 	}
+	temps := make([]string, len(all))
+	for i, f := range all {
+		temps[i] = f.temp
+	}
+	if err := t.fsys.SyncFiles(t.root, temps); err != nil {
+		return err
+	}
 	for _, f := range all {
 		name := t.abs(f.path)
 		if err := t.fsys.Rename(f.temp, name); err != nil {
@@ -322,7 +330,7 @@ func (t *txn) stage(f *plannedFile) error {
 	}
 	f.temp = tmp.Name()
 	t.undo = append(t.undo, func() error { return removeIfExists(t.fsys, f.temp) })
-	if err := writeSynced(tmp, f.data, 0o644); err != nil {
+	if err := writeClose(tmp, f.data, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", f.path, err)
 	}
 	return nil
@@ -396,8 +404,18 @@ func (t *txn) cleanup() {
 // writeSynced writes data to f, syncs it, sets its permissions and closes
 // it.
 func writeSynced(f tempFile, data []byte, perm fs.FileMode) error {
+	return writeAndClose(f, data, perm, true)
+}
+
+// writeClose writes data to f, sets its permissions and closes it without
+// syncing: commit syncs every staged file at once before renaming any.
+func writeClose(f tempFile, data []byte, perm fs.FileMode) error {
+	return writeAndClose(f, data, perm, false)
+}
+
+func writeAndClose(f tempFile, data []byte, perm fs.FileMode, sync bool) error {
 	_, err := f.Write(data)
-	if err == nil {
+	if err == nil && sync {
 		err = f.Sync()
 	}
 	if err == nil {

@@ -225,11 +225,38 @@ func Encode(n *yaml.Node) ([]byte, error) {
 	return []byte(strings.Join(lines, "")), nil
 }
 
-// chunkable reports whether m is a block mapping whose entries encode the
-// same alone as together: no comments on the mapping itself.
+// chunkable reports whether m is a block mapping worth encoding in pieces:
+// large, and with entries that encode the same alone as together (no
+// comments on the mapping itself).
 func chunkable(m *yaml.Node) bool {
 	return m.Kind == yaml.MappingNode && m.Style&yaml.FlowStyle == 0 && len(m.Content) >= 4 &&
-		m.HeadComment == "" && m.LineComment == "" && m.FootComment == "" && m.Anchor == ""
+		m.HeadComment == "" && m.LineComment == "" && m.FootComment == "" && m.Anchor == "" &&
+		larger(m, chunkNodes)
+}
+
+// chunkNodes is the number of nodes from which a mapping is encoded in
+// pieces. Each piece costs an encoder (a few KB of buffers), so small
+// documents, such as one service's manifest, are encoded whole.
+const chunkNodes = 2000
+
+// larger reports whether the tree under n has more than limit nodes. It
+// stops counting there.
+func larger(n *yaml.Node, limit int) bool {
+	count := 0
+	var walk func(*yaml.Node) bool
+	walk = func(n *yaml.Node) bool {
+		count++
+		if count > limit {
+			return true
+		}
+		for _, c := range n.Content {
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(n)
 }
 
 // encodeChunks writes n entry by entry when it is a large block mapping,

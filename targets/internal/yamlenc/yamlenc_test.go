@@ -224,13 +224,21 @@ func TestGet(t *testing.T) {
 // in literal scripts at several depths.
 func TestEncodeInPieces(t *testing.T) {
 	jobs := Map()
-	for i, s := range tricky {
-		Set(jobs, fmt.Sprintf("job-%d", i), Map(
-			"env", Map("VALUE", s),
-			"tags", Flow(Strs(s, "x")),
-			"steps", Seq(Map("run", Literal("echo start\n\n"+s+"\n  indented\nend\n")), Comment(Str(s), "c")),
-			s, Map("nested", Map("deeper", Seq(Str(s)))),
-		))
+	for copy := 0; !larger(jobs, 2*chunkNodes); copy++ {
+		for i, s := range tricky {
+			Set(jobs, fmt.Sprintf("job-%d-%d", copy, i), Map(
+				"env", Map("VALUE", s),
+				"tags", Flow(Strs(s, "x")),
+				"steps", Seq(Map("run", Literal("echo start\n\n"+s+"\n  indented\nend\n")), Comment(Str(s), "c")),
+				s, Map("nested", Map("deeper", Seq(Str(s)))),
+			))
+		}
+	}
+	if !chunkable(jobs) {
+		t.Fatal("the jobs mapping is not large enough to be encoded in pieces")
+	}
+	if chunkable(Map("a", 1, "b", Map("c", 2))) {
+		t.Error("a small mapping would be encoded in pieces")
 	}
 	for _, doc := range []*yaml.Node{
 		Map("name", "x", "jobs", jobs),
