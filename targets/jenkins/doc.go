@@ -109,10 +109,18 @@
 //
 // Every string in the Jenkinsfile is a single-quoted Groovy literal (see
 // quote): nothing is interpolated, and \u escapes in data stay text. No
-// spec data is written into a comment. Shell steps hold only constant
+// spec data is written into a comment. Shell steps run only constant
 // scripts (those of targets/internal/shell and this package's, run by
 // bash); spec values reach them through withEnv entries and credentials
 // only, and the scripts quote every expansion.
+//
+// Each distinct script is written once, after the pipeline block, as a
+// field of the script class (@Field final String deployScript = ...), and
+// steps run it by name: sh(label: 'Deploy', script: deployScript). The
+// names come from the step labels. A service's stages differ only in
+// their withEnv entries, so the file grows by a few KB per service rather
+// than by the scripts' length, and the scripts stay out of the method the
+// pipeline block compiles into.
 //
 // # Limits
 //
@@ -122,6 +130,6 @@
 // versions can exceed it ("Method too large"); the controller's system
 // property
 // org.jenkinsci.plugins.pipeline.modeldefinition.parser.RuntimeASTTransformer.SCRIPT_SPLITTING_TRANSFORMATION=true
-// lifts the limit, and the Jenkinsfile declares no variables, which that
-// mode requires.
+// lifts the limit; the Jenkinsfile declares no local variables (its
+// scripts are @Field fields), as that mode requires.
 package jenkins

@@ -3,6 +3,7 @@ package jenkins
 import (
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -167,5 +168,52 @@ func TestSafeComment(t *testing.T) {
 		if got := safeComment(s); got != want {
 			t.Errorf("safeComment(%q) = %v, want %v", s, got, want)
 		}
+	}
+}
+
+func TestIdentifier(t *testing.T) {
+	tests := []struct{ label, want string }{
+		{"Build and push the image", "buildAndPushTheImage"},
+		{"Generate SBOM", "generateSBOM"},
+		{"Tag image for prod-eu", "tagImageForProdEu"},
+		{"", "step"},
+		{"''' $x ${y} \\u0027", "xYU0027"},
+		{"é ünïcode", "nCode"},
+		{"3 zones", "step3Zones"},
+		{"---", "step"},
+	}
+	for _, tt := range tests {
+		if got := identifier(tt.label); got != tt.want {
+			t.Errorf("identifier(%q) = %q, want %q", tt.label, got, tt.want)
+		}
+	}
+	valid := regexp.MustCompile(`^[a-z][A-Za-z0-9]*$`)
+	for _, s := range quoteCases {
+		if got := identifier(s); !valid.MatchString(got) || len(got) > 48 {
+			t.Errorf("identifier(%q) = %q, not a short Groovy identifier", s, got)
+		}
+	}
+	if got := identifier(strings.Repeat("word ", 40)); len(got) != 48 {
+		t.Errorf("identifier of a long label has %d bytes, want 48", len(got))
+	}
+}
+
+// TestScriptNames: a script is defined once however often it runs, and
+// different scripts under one label get distinct names.
+func TestScriptNames(t *testing.T) {
+	var w writer
+	a := w.scriptName("Deploy", "echo a\n")
+	b := w.scriptName("Deploy", "echo b\n")
+	again := w.scriptName("Deploy (production)", "echo a\n")
+	if a != "deployScript" || b != "deployScript2" || again != a {
+		t.Errorf("names %q, %q, %q; want deployScript, deployScript2, deployScript", a, b, again)
+	}
+	if len(w.scriptOrder) != 2 {
+		t.Errorf("%d scripts defined, want 2", len(w.scriptOrder))
+	}
+	w.writeScripts()
+	src := w.b.String()
+	if strings.Count(src, "@Field final String ") != 2 || !strings.Contains(src, "deployScript2 = '''echo b\n'''") {
+		t.Errorf("definitions:\n%s", src)
 	}
 }

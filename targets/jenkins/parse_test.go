@@ -157,7 +157,7 @@ func lex(src string) ([]token, error) {
 			}
 			toks = append(toks, token{tNumber, string(rs[i:j]), line})
 			i = j
-		case strings.ContainsRune("{}()[],:=+!#", c):
+		case strings.ContainsRune("{}()[],:=+!#@.", c):
 			toks = append(toks, token{tPunct, string(c), line})
 			i++
 		default:
@@ -178,7 +178,12 @@ type node struct {
 	line     int
 }
 
-// parse parses the statements of a Jenkinsfile.
+// parse parses the statements of a Jenkinsfile. The file may import
+// groovy.transform.Field and define string constants with
+// `@Field final String name = '...'`; parse returns the other statements,
+// with each use of a constant as a named argument's value replaced by its
+// string. A constant that is never used, defined twice, or a name used as
+// a value that is not one (true and false aside) is an error.
 func parse(src string) ([]*node, error) {
 	toks, err := lex(src)
 	if err != nil {
@@ -192,7 +197,69 @@ func parse(src string) ([]*node, error) {
 	if p.i != len(p.toks) {
 		return nil, fmt.Errorf("line %d: unexpected %q", p.toks[p.i].line, p.toks[p.i].text)
 	}
-	return nodes, nil
+	return resolveFields(nodes)
+}
+
+// resolveFields takes the import and the @Field constants out of the
+// top-level statements and substitutes the constants where they are used.
+func resolveFields(nodes []*node) ([]*node, error) {
+	fields := map[string]string{}
+	used := map[string]bool{}
+	var rest []*node
+	for _, n := range nodes {
+		switch n.name {
+		case "import":
+			if got := tokensText(n.args); got != "groovy.transform.Field" {
+				return nil, fmt.Errorf("line %d: unexpected import %s", n.line, got)
+			}
+		case "@":
+			a := n.args
+			if len(a) != 6 || a[0].text != "Field" || a[1].text != "final" || a[2].text != "String" ||
+				a[3].kind != tIdent || a[4].text != "=" || a[5].kind != tString {
+				return nil, fmt.Errorf("line %d: not a @Field final String constant: %s", n.line, tokensText(a))
+			}
+			if _, dup := fields[a[3].text]; dup {
+				return nil, fmt.Errorf("line %d: %s is defined twice", n.line, a[3].text)
+			}
+			fields[a[3].text] = a[5].text
+		default:
+			rest = append(rest, n)
+		}
+	}
+	var bad error
+	walkNodes(rest, func(n *node) {
+		for i := 1; i < len(n.args); i++ {
+			t := &n.args[i]
+			if t.kind != tIdent || n.args[i-1].text != ":" || t.text == "true" || t.text == "false" {
+				continue
+			}
+			v, ok := fields[t.text]
+			if !ok {
+				bad = fmt.Errorf("line %d: %s is not defined", t.line, t.text)
+				continue
+			}
+			used[t.text] = true
+			*t = token{kind: tString, text: v, line: t.line}
+		}
+	})
+	if bad != nil {
+		return nil, bad
+	}
+	for name := range fields {
+		if !used[name] {
+			return nil, fmt.Errorf("constant %s is never used", name)
+		}
+	}
+	return rest, nil
+}
+
+// tokensText joins the text of toks.
+func tokensText(toks []token) string {
+	var b strings.Builder
+	for _, t := range toks {
+		b.WriteString(t.text)
+	}
+	return b.String()
 }
 
 type parser struct {
@@ -213,6 +280,8 @@ func (p *parser) statements(inBlock bool) ([]*node, error) {
 				return nil, fmt.Errorf("line %d: unbalanced }", t.line)
 			}
 			return out, nil
+		case t.kind == tPunct && t.text == "@" && !inBlock:
+			// An annotated declaration; resolveFields reads it.
 		case t.kind != tIdent:
 			return nil, fmt.Errorf("line %d: statement starts with %q", t.line, t.text)
 		}

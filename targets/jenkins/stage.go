@@ -3,6 +3,7 @@ package jenkins
 import (
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // The types below model the part of the Declarative Pipeline syntax the
@@ -87,8 +88,11 @@ type step interface{ write(w *writer) }
 // scripts; it reads every value from the environment.
 type sh struct{ label, script string }
 
+// write runs the script by the name of its shared definition, which the
+// writer keeps: stages of every service run the same few scripts with
+// their own environment, so each script is written into the file once.
 func (s sh) write(w *writer) {
-	w.line("sh(label: " + quote(s.label) + ", script: " + quoteScript(s.script) + ")")
+	w.line("sh(label: " + quote(s.label) + ", script: " + w.scriptName(s.label, s.script) + ")")
 }
 
 // withEnv sets environment variables, verbatim, for the steps in body.
@@ -134,7 +138,102 @@ func (c call) write(w *writer) { w.line(string(c)) }
 type writer struct {
 	b      strings.Builder
 	indent int
+	// scripts names the shell scripts written so far by their text, and
+	// scriptOrder lists them in the order they were first used.
+	scripts     map[string]string
+	scriptOrder []sharedScript
 }
+
+// sharedScript is a shell script defined once, as a field of the
+// Jenkinsfile's script class, and run by name.
+type sharedScript struct{ name, text string }
+
+// scriptName returns the name of the field holding script, defining it on
+// first use. The name comes from the step's label in lowerCamelCase with
+// the suffix Script, numbered from 2 when different scripts share a
+// label; it is an identifier whatever the label holds.
+func (w *writer) scriptName(label, script string) string {
+	if name, ok := w.scripts[script]; ok {
+		return name
+	}
+	if w.scripts == nil {
+		w.scripts = make(map[string]string)
+	}
+	base := identifier(label) + "Script"
+	name := base
+	for n := 2; w.taken(name); n++ {
+		name = base + strconv.Itoa(n)
+	}
+	w.scripts[script] = name
+	w.scriptOrder = append(w.scriptOrder, sharedScript{name, script})
+	return name
+}
+
+// taken reports whether a shared script already has name.
+func (w *writer) taken(name string) bool {
+	for _, s := range w.scriptOrder {
+		if s.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// identifier turns label into a lowerCamelCase Groovy identifier of its
+// ASCII letters and digits: "Build and push the image" becomes
+// buildAndPushTheImage. It is "step" when nothing usable is left, and
+// starts with a letter.
+func identifier(label string) string {
+	var b strings.Builder
+	upper := false
+	for _, r := range label {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			if b.Len() == 0 && r >= '0' && r <= '9' {
+				b.WriteString("step")
+				upper = true
+			}
+			switch {
+			case b.Len() == 0:
+				r = unicode.ToLower(r)
+			case upper:
+				r = unicode.ToUpper(r)
+			}
+			b.WriteRune(r)
+			upper = false
+		default:
+			upper = b.Len() > 0
+		}
+		if b.Len() >= 48 {
+			break
+		}
+	}
+	if b.Len() == 0 {
+		return "step"
+	}
+	return b.String()
+}
+
+// writeScripts writes the shared scripts, in the order of first use, as
+// final fields of the script class: Declarative Pipeline resolves a name
+// in a step's arguments to the field, and the strings stay out of the
+// method the pipeline block compiles into.
+func (w *writer) writeScripts() {
+	if len(w.scriptOrder) == 0 {
+		return
+	}
+	w.b.WriteString(scriptsComment)
+	for _, s := range w.scriptOrder {
+		w.b.WriteString("\n@Field final String " + s.name + " = " + quoteScript(s.text) + "\n")
+	}
+}
+
+// scriptsComment introduces the shared scripts. It is constant, like every
+// comment in the file.
+const scriptsComment = `
+// The shell scripts the stages run, each written once. A stage sets what
+// a script works on (service, image, environment) with withEnv.
+`
 
 func (w *writer) line(s string) {
 	w.b.WriteString(strings.Repeat("    ", w.indent))

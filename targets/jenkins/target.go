@@ -57,7 +57,9 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 	w := &writer{}
 	w.b.WriteString(targets.Header("//", m))
 	w.b.WriteString(fileComment)
+	w.b.WriteString("\nimport groovy.transform.Field\n\n")
 	g.pipeline(w, stages)
+	w.writeScripts()
 	return []targets.File{{Path: Path, Data: []byte(w.b.String()), Target: "jenkins"}}, nil
 }
 
