@@ -4,9 +4,11 @@ package all
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"release-gen.dev/release-gen/compiler/diag"
 	"release-gen.dev/release-gen/compiler/model"
@@ -73,13 +75,9 @@ func Render(m *model.Release) ([]targets.File, diag.List, error) {
 	if diags.HasErrors(false) {
 		return nil, diags, nil
 	}
-	var files []targets.File
-	for _, t := range selected(m) {
-		fs, err := t.Render(m)
-		if err != nil {
-			return nil, diags, fmt.Errorf("internal error: target %s: %w", t.Name(), err)
-		}
-		files = append(files, fs...)
+	files, err := renderSelected(m)
+	if err != nil {
+		return nil, diags, err
 	}
 	slices.SortFunc(files, func(a, b targets.File) int { return strings.Compare(a.Path, b.Path) })
 	for i := 1; i < len(files); i++ {
@@ -91,6 +89,35 @@ func Render(m *model.Release) ([]targets.File, diag.List, error) {
 		return nil, append(diags, over...).Sort(), nil
 	}
 	return files, diags, nil
+}
+
+// renderSelected renders the selected targets side by side, as many at a
+// time as Go runs threads: targets only read the model, and each returns
+// its own files. The files come back in registry order; the first error
+// in that order is returned.
+func renderSelected(m *model.Release) ([]targets.File, error) {
+	sel := selected(m)
+	rendered := make([][]targets.File, len(sel))
+	errs := make([]error, len(sel))
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, t := range sel {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			rendered[i], errs[i] = t.Render(m)
+		}()
+	}
+	wg.Wait()
+	var files []targets.File
+	for i, t := range sel {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("internal error: target %s: %w", t.Name(), errs[i])
+		}
+		files = append(files, rendered[i]...)
+	}
+	return files, nil
 }
 
 // selected returns the registered targets the release selects, in

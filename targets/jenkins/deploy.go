@@ -116,10 +116,10 @@ func (g *gen) deployStage(j *model.Job) (*stage, error) {
 		steps: []step{
 			call("unstash(" + quote(stashName(svc)) + ")"),
 			withEnv{vars, []step{
-				sh{"Deploy", script(readImage, shell.Deploy, waitScript)},
-				sh{"Check health", script(shell.Health)},
+				g.shell("Deploy", readImage, shell.Deploy, waitScript),
+				g.shell("Check health", shell.Health),
 				withCredentials{creds, []step{
-					sh{"Tag image for " + e.Name, script(readImage, login, shell.TagEnvironment, environmentURL)},
+					g.shell("Tag image for "+e.Name, readImage, login, shell.TagEnvironment, environmentURL),
 				}},
 			}},
 		},

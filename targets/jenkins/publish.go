@@ -73,10 +73,10 @@ func (g *gen) buildStage(svc *model.Service) *stage {
 		}
 		vars = append(vars, envVar{"SERVICE_PATH", svc.Path}, envVar{"BUILD_COMMAND", svc.Build})
 		run := g.runInToolchain(svc.Toolchain, version, &vars, shell.RunBuild)
-		steps = append(steps, sh{"Build command", script(serviceDir, run)})
+		steps = append(steps, g.shell("Build command", serviceDir, run))
 	}
 	steps = append(steps, withCredentials{creds, []step{
-		sh{"Build and push the image", script(login, buildImage(g.m.Caches.Docker))},
+		g.shell("Build and push the image", login, buildImage(g.m.Caches.Docker)),
 	}})
 	return &stage{
 		name:    "Build " + svc.Name,
@@ -109,17 +109,17 @@ func (g *gen) scanStage(svc *model.Service) *stage {
 		}
 		vars = append(vars, envVar{"SEVERITY", strings.Join(s.Severity, ",")}, envVar{"EXIT_CODE", exit})
 		steps = append(steps, withCredentials{creds, []step{
-			sh{"Scan for vulnerabilities", script(readImage, imageRef, login, toolHome, shell.Trivy)},
+			g.shell("Scan for vulnerabilities", readImage, imageRef, login, toolHome, shell.Trivy),
 		}})
 	}
 	if sec.SBOM || sec.Licenses != nil {
 		steps = append(steps, withCredentials{creds, []step{
-			sh{"Generate SBOM", script(readImage, imageRef, login, toolHome, sbomDir, shell.Syft)},
+			g.shell("Generate SBOM", readImage, imageRef, login, toolHome, sbomDir, shell.Syft),
 		}})
 	}
 	if l := sec.Licenses; l != nil && len(l.Deny) > 0 {
 		vars = append(vars, envVar{"DENY", strings.Join(l.Deny, ",")})
-		steps = append(steps, sh{"Check licenses", script(sbomDir, shell.LicenseGate)})
+		steps = append(steps, g.shell("Check licenses", sbomDir, shell.LicenseGate))
 	}
 	all := []step{withEnv{vars, steps}}
 	if sec.SBOM {
@@ -170,7 +170,7 @@ func (g *gen) signStage(svc *model.Service) (*stage, error) {
 		timeout: minutes(signMinutes),
 		env:     env,
 		steps: []step{withEnv{vars, []step{withCredentials{creds, []step{
-			sh{"Sign image", script(parts...)},
+			g.shell("Sign image", parts...),
 		}}}}},
 	}, nil
 }

@@ -48,6 +48,21 @@ func script(parts ...string) string {
 	return bashHeader + tmpDir + shell.Prelude + strings.Join(parts, "")
 }
 
+// shell returns a step running the script made of parts (see script).
+// Equal scripts share one string, so that while the stages of many
+// services are built, each distinct script is held once.
+func (g *gen) shell(label string, parts ...string) sh {
+	text := script(parts...)
+	if same, ok := g.scripts[text]; ok {
+		return sh{label, same}
+	}
+	if g.scripts == nil {
+		g.scripts = make(map[string]string)
+	}
+	g.scripts[text] = text
+	return sh{label, text}
+}
+
 // testReportsDir gives the tests an empty directory for JUnit XML reports
 // in TEST_REPORTS; the stage's post step publishes what they write there.
 const testReportsDir = `export TEST_REPORTS="$WORKSPACE/` + testReports + `"

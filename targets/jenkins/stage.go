@@ -1,6 +1,7 @@
 package jenkins
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"unicode"
@@ -136,7 +137,7 @@ func (c call) write(w *writer) { w.line(string(c)) }
 
 // writer writes indented Groovy.
 type writer struct {
-	b      strings.Builder
+	b      bytes.Buffer
 	indent int
 	// scripts names the shell scripts written so far by their text, and
 	// scriptOrder lists them in the order they were first used.

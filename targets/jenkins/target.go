@@ -60,7 +60,7 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 	w.b.WriteString("\nimport groovy.transform.Field\n\n")
 	g.pipeline(w, stages)
 	w.writeScripts()
-	return []targets.File{{Path: Path, Data: []byte(w.b.String()), Target: "jenkins"}}, nil
+	return []targets.File{{Path: Path, Data: w.b.Bytes(), Target: "jenkins"}}, nil
 }
 
 // fileComment follows the header. It is constant: no spec data is ever
@@ -77,6 +77,8 @@ const fileComment = `//
 type gen struct {
 	m    *model.Release
 	cred credentialIDs
+	// scripts holds each distinct script built so far (see shell).
+	scripts map[string]string
 }
 
 // agentLabel is the label expression of the agents every stage runs on:

@@ -91,7 +91,7 @@ func (g *gen) driftStage(j *model.Job) (*stage, error) {
 		agent:   true,
 		timeout: minutes(driftMinutes),
 		steps: []step{withEnv{vars, []step{
-			sh{"Check that the generated files are up to date", script(run)},
+			g.shell("Check that the generated files are up to date", run),
 		}}},
 	}, nil
 }
@@ -128,7 +128,7 @@ func (g *gen) testStage(j *model.Job) (*stage, error) {
 	cell := &stage{
 		name:    "Run " + svc.Name + " tests",
 		timeout: minutes(testMinutes),
-		steps:   []step{withEnv{vars, []step{sh{"Test", script(parts...)}}}},
+		steps:   []step{withEnv{vars, []step{g.shell("Test", parts...)}}},
 		always: []step{
 			call("junit(allowEmptyResults: true, testResults: " + quote(testReportGlob) + ")"),
 		},
