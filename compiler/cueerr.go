@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -33,7 +34,7 @@ type cueError struct {
 // Positions lie in the user's files: an error inside release-gen's schema
 // is placed at the nearest enclosing field the user wrote. dir is removed
 // from messages so that they do not depend on where the spec lives.
-func cueErrors(err error, genDir string, user cue.Value, dir string) (out diag.List) {
+func cueErrors(err error, genDir string, user, def cue.Value, dir string) (out diag.List) {
 	groups := map[string][]cueError{}
 	var order []string
 	for _, e := range cueerrors.Errors(err) {
@@ -59,6 +60,17 @@ func cueErrors(err error, genDir string, user cue.Value, dir string) (out diag.L
 			out = diag.List{diag.Errorf(token.NoPos, "schema", "%s", strings.Join(strings.Fields(err.Error()), " "))}
 		}
 	}()
+	var unknown diag.List
+	var unknownPaths map[string]bool
+	if def.Exists() && user.Exists() {
+		unknown, unknownPaths = unknownBelow(def, user, genDir)
+		for p := range unknownPaths {
+			if _, ok := groups[p]; !ok {
+				order = append(order, p) // for hasChildErrors
+			}
+		}
+	}
+	defer func() { out = append(out, unknown...) }()
 	for _, path := range order {
 		g := groups[path]
 		if hasChildErrors(path, order) && onlyNoise(g) {
@@ -68,21 +80,102 @@ func cueErrors(err error, genDir string, user cue.Value, dir string) (out diag.L
 		if e.msg == "" {
 			continue
 		}
-		if hasChildErrors(path, order) && strings.Contains(e.msg, " is a struct, want ") {
+		if strings.Contains(e.msg, " is a struct, want ") && (hasChildErrors(path, order) || anyBelow(path, unknownPaths)) {
 			// A struct against a disjunction such as bool | #Canary: its
 			// fields' errors say what is wrong with the struct branch.
 			continue
+		}
+		if unknownPaths[path] {
+			continue // reported by unknownBelow, with a suggestion
 		}
 		text := e.msg
 		if strings.HasPrefix(text, "incomplete value") && user.Exists() && !user.LookupPath(cue.ParsePath(path)).Exists() && path != "" {
 			text = "field is required: set it (" + strings.TrimPrefix(text, "incomplete value ") + ")"
 		}
+		hint := ""
+		if strings.Contains(text, "field not allowed") && def.Exists() {
+			hint = misspeltField(def, strings.Split(path, "."))
+		}
 		if path != "" {
 			text = path + ": " + text
+		}
+		if hint != "" {
+			out = append(out, diag.Errorf(e.pos, "schema", "%s (%s)", text, hint))
+			continue
 		}
 		out = append(out, diag.Errorf(e.pos, "schema", "%s", schemaHint(text)))
 	}
 	return out
+}
+
+// unknownBelow reports every field below the top level of the user's
+// value that the part of def constraining it does not allow, with a
+// did-you-mean where a similar field exists. CUE reports such a field
+// too, but not always: a struct that fails a disjunction (the struct
+// branch of bool | #CanaryOverride) is reported as the wrong type, and
+// the errors of its siblings can be lost with it. It also returns the
+// paths it reported.
+func unknownBelow(def, user cue.Value, genDir string) (diag.List, map[string]bool) {
+	var out diag.List
+	reported := map[string]bool{}
+	var walk func(v cue.Value, path []string)
+	walk = func(v cue.Value, path []string) {
+		switch v.IncompleteKind() {
+		case cue.StructKind:
+			d := defAt(def, path)
+			if !d.Exists() || d.IncompleteKind() != cue.StructKind {
+				return
+			}
+			it, err := v.Fields()
+			if err != nil {
+				return
+			}
+			for it.Next() {
+				field := append(path[:len(path):len(path)], it.Selector().Unquoted())
+				if len(path) == 0 || d.Allows(it.Selector()) {
+					walk(it.Value(), field)
+					continue
+				}
+				name := strings.Join(field, ".")
+				text := name + ": field not allowed"
+				if hint := misspeltField(def, field); hint != "" {
+					text += " (" + hint + ")"
+				} else {
+					text += " (not a field of " + strings.Join(path, ".") + ": `release-gen schema` lists the fields it takes)"
+				}
+				pos := it.Value().Pos()
+				if isGenerated(pos, genDir) {
+					pos = token.NoPos
+				}
+				out = append(out, diag.Errorf(pos, "schema", "%s", text))
+				reported[name] = true
+			}
+		case cue.ListKind:
+			it, err := v.List()
+			if err != nil {
+				return
+			}
+			for i := 0; it.Next(); i++ {
+				walk(it.Value(), append(path[:len(path):len(path)], strconv.Itoa(i)))
+			}
+		}
+	}
+	walk(user, nil)
+	return out, reported
+}
+
+// misspeltField returns advice for a field at path that def does not
+// allow, when a field def allows beside it has a similar name: "did you
+// mean "language"?". It returns "" otherwise.
+func misspeltField(def cue.Value, path []string) string {
+	if len(path) < 2 {
+		return "" // top-level fields are checked by unknownFields
+	}
+	name := path[len(path)-1]
+	if c := closest(name, fieldsAt(def, path[:len(path)-1])); c != "" {
+		return "not a field of " + strings.Join(path[:len(path)-1], ".") + "; did you mean " + quote(c) + "?"
+	}
+	return ""
 }
 
 // condense picks or builds the one message for a field's errors.
@@ -182,6 +275,16 @@ func onlyNoise(g []cueError) bool {
 		}
 	}
 	return true
+}
+
+// anyBelow reports whether a path in set lies below path.
+func anyBelow(path string, set map[string]bool) bool {
+	for p := range set {
+		if strings.HasPrefix(p, path+".") {
+			return true
+		}
+	}
+	return false
 }
 
 func hasChildErrors(path string, all []string) bool {

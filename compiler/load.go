@@ -340,7 +340,7 @@ func filePos(inst *build.Instance) token.Pos {
 
 // fromCUE converts errors from loading (syntax, imports) into diagnostics.
 func fromCUE(err error, genDir string) diag.List {
-	return cueErrors(err, genDir, cue.Value{}, "")
+	return cueErrors(err, genDir, cue.Value{}, cue.Value{}, "")
 }
 
 func userPos(e cueerrors.Error, genDir string) token.Pos {

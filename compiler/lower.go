@@ -22,6 +22,7 @@ import (
 type lowerer struct {
 	v      cue.Value // unified with #Release
 	user   cue.Value // the user's value
+	def    cue.Value // #Release
 	schema cue.Value
 	genDir string
 	// dir is the spec directory, removed from messages.
@@ -40,7 +41,7 @@ type lowerer struct {
 
 // newLowerer returns the lowerer of an evaluated spec in dir.
 func newLowerer(ev *evaluated, dir string) *lowerer {
-	return &lowerer{v: ev.spec, user: ev.user, schema: ev.schema, genDir: ev.genDir, dir: dir, services: ev.services}
+	return &lowerer{v: ev.spec, user: ev.user, def: ev.def, schema: ev.schema, genDir: ev.genDir, dir: dir, services: ev.services}
 }
 
 // decode unmarshals the concrete value at p into dst and reports success.
@@ -547,5 +548,5 @@ func (l *lowerer) schemaErrors() diag.List {
 	if err == nil {
 		return nil
 	}
-	return cueErrors(err, l.genDir, l.user, l.dir)
+	return cueErrors(err, l.genDir, l.user, l.def, l.dir)
 }

@@ -1,5 +1,11 @@
 package compiler
 
+import (
+	"strconv"
+
+	"cuelang.org/go/cue"
+)
+
 // closest returns the candidate nearest to name by edit distance, or "" when
 // none is close enough to be a likely typo.
 func closest(name string, candidates []string) string {
@@ -42,3 +48,63 @@ func didYouMean(name string, candidates []string) string {
 }
 
 func quote(s string) string { return "\"" + s + "\"" }
+
+// fieldsAt lists the fields def (a definition) allows in the struct at
+// path, the labels of a spec value: names matched by a pattern (a
+// service's name) and list indexes work, and of a disjunction such as
+// bool | #Canary the struct is used. It returns nil when the path leads
+// to no struct.
+func fieldsAt(def cue.Value, path []string) []string {
+	v := defAt(def, path)
+	if !v.Exists() {
+		return nil
+	}
+	it, err := v.Fields(cue.Optional(true))
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for it.Next() {
+		names = append(names, it.Selector().Unquoted())
+	}
+	return names
+}
+
+// defAt is the part of def that constrains the spec value at path, with
+// the struct picked out of a disjunction at each step (see fieldsAt).
+func defAt(def cue.Value, path []string) cue.Value {
+	v := def
+	for _, label := range path {
+		v = structOf(child(v, label))
+		if !v.Exists() {
+			return cue.Value{}
+		}
+	}
+	return v
+}
+
+// child looks label up in v: as a regular, optional or required field,
+// through a pattern constraint, or as a list element.
+func child(v cue.Value, label string) cue.Value {
+	if _, err := strconv.Atoi(label); err == nil {
+		return v.LookupPath(cue.MakePath(cue.AnyIndex))
+	}
+	for _, sel := range []cue.Selector{cue.Str(label), cue.Str(label).Optional(), cue.Str(label).Required(), cue.AnyString} {
+		if c := v.LookupPath(cue.MakePath(sel)); c.Exists() {
+			return c
+		}
+	}
+	return cue.Value{}
+}
+
+// structOf returns v, or the struct among the disjuncts of v.
+func structOf(v cue.Value) cue.Value {
+	if op, args := v.Expr(); op == cue.OrOp {
+		for _, a := range args {
+			if a.IncompleteKind() == cue.StructKind {
+				return a
+			}
+		}
+	}
+	return v
+}
