@@ -15,8 +15,8 @@ import (
 // buildCommandSteps.
 func (g *gen) buildWorkflow(pjs []*model.Job) (*called, error) {
 	c := newCalled(model.JobBuild, pjs)
-	service := c.input("service", "string", "name of the service: its image is <registry>/<service>")
-	path := c.input("path", "string", "directory of the service: the build context")
+	service := c.key("service", "name of the service: its image is <registry>/<service>")
+	path := c.key("path", "directory of the service: the build context")
 	dockerfile := c.input("dockerfile", "string", "the service's Dockerfile; empty: <path>/Dockerfile")
 	command := c.input("build-command", "string", "the service's build command (bash), run before the image build; empty: none")
 	buildImage := c.input("build-image", "string", "image the build command runs in; empty: on the runner")

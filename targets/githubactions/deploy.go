@@ -43,8 +43,8 @@ func (g *gen) approveJob(pj *model.Job) (*job, error) {
 // that the environment's secrets and protection rules apply to it.
 func (g *gen) deployWorkflow(pjs []*model.Job) (*called, error) {
 	c := newCalled(model.JobDeploy, pjs)
-	service := c.input("service", "string", "name of the service: its deployment, container and Kubernetes service, and its image <registry>/<service>")
-	environment := c.input("environment", "string", "the GitHub environment the job runs in")
+	service := c.key("service", "name of the service: its deployment, container and Kubernetes service, and its image <registry>/<service>")
+	environment := c.key("environment", "the GitHub environment the job runs in")
 	url := c.input("environment-url", "string", "URL of the environment, shown on the deployment")
 	namespace := c.input("namespace", "string", "Kubernetes namespace of the environment")
 	prefix := c.input("tag-prefix", "string", "prefix of the environment's image tags: <prefix><sha> and <prefix>latest")

@@ -40,6 +40,9 @@ type called struct {
 type param struct {
 	name, typ, desc string
 	values          map[string]any // by caller job id: string (data), expr, int or bool
+	// key marks an input that says which service or environment a job
+	// is for: every caller passes it, even where a default would do.
+	key bool
 	// def is the input's default (see called.settle); hasDef says
 	// whether it has one.
 	def    any
@@ -65,6 +68,14 @@ func newCalled(kind model.JobKind, pjs []*model.Job) *called {
 func (c *called) input(name, typ, desc string) *param {
 	p := &param{name: name, typ: typ, desc: desc, values: map[string]any{}}
 	c.params = append(c.params, p)
+	return p
+}
+
+// key adds an input that names what a job is for (the service, the
+// environment); see param.key.
+func (c *called) key(name, desc string) *param {
+	p := c.input(name, "string", desc)
+	p.key = true
 	return p
 }
 
@@ -159,7 +170,7 @@ func (g *gen) buildCalled(kind model.JobKind, pjs []*model.Job) (*called, error)
 // common value wins; of values as common, the one that reached that count
 // first. A caller that sets no value stands for the type's zero value,
 // which it passes explicitly when the default is another. Values holding
-// expressions never become defaults.
+// expressions never become defaults, nor do key inputs.
 func (c *called) settle() {
 	for _, p := range c.params {
 		if !p.declared() {
@@ -178,7 +189,9 @@ func (c *called) settle() {
 			}
 		}
 		switch {
-		case best != nil && count[best] >= 2:
+		case p.key && len(p.values) == len(c.callers):
+			// required
+		case best != nil && count[best] >= 2 && !p.key:
 			p.def, p.hasDef = best, true
 		case len(p.values) < len(c.callers):
 			p.def, p.hasDef = zero(p.typ), true

@@ -20,7 +20,7 @@ func sbomArtifact(service *param) expr { return expr("sbom-" + service.ref()) }
 // docker's registry credentials mounted read-only.
 func (g *gen) scanWorkflow(pjs []*model.Job) (*called, error) {
 	c := newCalled(model.JobScan, pjs)
-	service := c.input("service", "string", "name of the service: its image is <registry>/<service>")
+	service := c.key("service", "name of the service: its image is <registry>/<service>")
 	digest := c.input("digest", "string", "digest of the image to scan (sha256:...)")
 	image, err := g.imageOf(service, pjs)
 	if err != nil {

@@ -21,7 +21,7 @@ func (g *gen) signWorkflow(pjs []*model.Job) (*called, error) {
 		return nil, fmt.Errorf("internal error: github: sign job %s has no signing policy", pjs[0].ID)
 	}
 	c := newCalled(model.JobSign, pjs)
-	service := c.input("service", "string", "name of the service: its image is <registry>/<service>")
+	service := c.key("service", "name of the service: its image is <registry>/<service>")
 	digest := c.input("digest", "string", "digest of the image to sign (sha256:...)")
 	image, err := g.imageOf(service, pjs)
 	if err != nil {

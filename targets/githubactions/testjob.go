@@ -38,7 +38,7 @@ func containerImage(t model.Toolchain) (image, suffix string, ok bool) {
 // container is used when the container-image input is set.
 func (g *gen) testWorkflow(pjs []*model.Job) (*called, error) {
 	c := newCalled(model.JobTest, pjs)
-	path := c.input("path", "string", "directory of the service: the tests run in it")
+	path := c.key("path", "directory of the service: the tests run in it")
 	matrix := c.input("matrix", "string", "the strategy.matrix, as JSON: version (toolchain versions) and, for split tests, shard (0, 1, ...)")
 	command := c.input("test-command", "string", "the service's test command (bash)")
 	setupNode := c.input("setup-node", "boolean", "set up Node.js in the matrix version")
