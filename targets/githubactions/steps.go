@@ -1,8 +1,6 @@
 package githubactions
 
 import (
-	"strconv"
-
 	"gopkg.in/yaml.v3"
 
 	"release-gen.dev/release-gen/targets/internal/yamlenc"
@@ -138,6 +136,3 @@ func checkout() step {
 func setupBuildx() step {
 	return step{Name: "Set up Docker Buildx", Uses: &actSetupBuildx}
 }
-
-// itoa formats an int for an env value (env values are strings).
-func itoa(i int) string { return strconv.Itoa(i) }
