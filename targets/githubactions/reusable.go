@@ -85,10 +85,13 @@ func (p *param) set(id string, v any) { p.values[id] = v }
 // ref is the expression that reads the input in the called workflow.
 func (p *param) ref() string { return "${{ inputs." + p.name + " }}" }
 
-// when returns the if: of a step that only the callers in uses run: none
-// when all of them run it. ok is false when no caller runs it, and the
-// step is left out.
+// when returns the if: of a step that only the callers in uses run, cond
+// (never empty), or none when all of them run it. ok is false when no
+// caller runs it, and the step is left out.
 func (c *called) when(uses map[string]bool, cond expr) (_ expr, ok bool) {
+	if cond == "" {
+		panic("githubactions: called.when without a condition")
+	}
 	n := 0
 	for _, id := range c.callers {
 		if uses[id] {

@@ -251,3 +251,49 @@ func TestSettle(t *testing.T) {
 			svc.hasDef, cmd.hasDef, cmd.def, port.def, glob.def, unused.declared())
 	}
 }
+
+// TestTestContainer: the tests of a service run in the toolchain's image
+// exactly when it has one; with services of both kinds, the image is
+// empty for the others, which runs their tests on the runner.
+func TestTestContainer(t *testing.T) {
+	for _, fx := range fixtures {
+		m := fx.m()
+		ws := parseAll(t, m)
+		var in, out int
+		for _, pj := range m.Plan.Jobs {
+			if pj.Kind != model.JobTest {
+				continue
+			}
+			image, suffix, ok := containerImage(pj.Service.Toolchain)
+			got := inputsOf(t, ws, pj.ID)
+			if !ok {
+				out++
+				if got["container-image"] != "" {
+					t.Errorf("%s %s: container-image %q, want none", fx.name, pj.ID, got["container-image"])
+				}
+				continue
+			}
+			in++
+			if got["container-image"] != image || got["container-tag-suffix"] != suffix && suffix != "" {
+				t.Errorf("%s %s: container %q %q, want %q %q", fx.name, pj.ID, got["container-image"], got["container-tag-suffix"], image, suffix)
+			}
+		}
+		_, j, _ := callee(t, ws, file(t, ws, ReleasePath).jobs()["test-"+m.Services[0].Name])
+		container, _ := j["container"].(map[string]any)
+		image, _ := container["image"].(string)
+		switch {
+		case in == 0:
+			if j["container"] != nil {
+				t.Errorf("%s: tests run in a container: %v", fx.name, j["container"])
+			}
+		case out > 0:
+			if !strings.HasPrefix(image, "${{ inputs.container-image != '' && format(") || !strings.HasSuffix(image, " || '' }}") {
+				t.Errorf("%s: container image %q is not empty for the services tested on the runner", fx.name, image)
+			}
+		default:
+			if !strings.HasPrefix(image, "${{ format(") {
+				t.Errorf("%s: container image %q", fx.name, image)
+			}
+		}
+	}
+}

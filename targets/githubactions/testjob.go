@@ -109,7 +109,7 @@ func (g *gen) testWorkflow(pjs []*model.Job) (*called, error) {
 			With: obj("node-version", expr("${{ matrix.version }}")),
 		})
 	}
-	if cond, ok := c.when(containers, ""); ok {
+	if cond, ok := c.when(containers, "inputs.container-image != ''"); ok {
 		tag := "inputs.container-image, matrix.version"
 		format := "{0}:{1}"
 		if suffix.declared() {
