@@ -24,8 +24,9 @@ func calledPath(kind model.JobKind) string {
 // called is one reusable workflow (on: workflow_call) with a single job,
 // and what each of its caller jobs in release.yml passes to it. Inputs and
 // secrets are declared from what the callers pass, so that the two always
-// agree: an input is declared when some caller passes it and required when
-// every caller does.
+// agree: an input is declared when some caller sets it, and it is required
+// unless it has a default (see settle), which the callers that would pass
+// the default's value leave out.
 type called struct {
 	kind    model.JobKind
 	callers []string // ids of the caller jobs, in plan order
