@@ -43,7 +43,12 @@ var (
 // known for. It expects zero findings.
 func TestSupplyChain(t *testing.T) {
 	for _, dir := range specs {
-		for _, f := range render(t, dir) {
+		files := render(t, dir)
+		byPath := map[string][]byte{}
+		for _, f := range files {
+			byPath[f.Path] = f.Data
+		}
+		for _, f := range files {
 			where := filepath.Base(dir) + "/" + f.Path
 			text := string(f.Data)
 			// Secrets never reach a command line or a log.
@@ -65,7 +70,7 @@ func TestSupplyChain(t *testing.T) {
 				}
 			}
 			if strings.HasPrefix(f.Path, ".github/workflows/") {
-				scanWorkflow(t, where, f.Data)
+				scanWorkflow(t, where, f.Data, byPath)
 			}
 			if f.Path == ".gitlab-ci.yml" && regexp.MustCompile(`(?m)^\s+(only|except):`).MatchString(text) {
 				t.Errorf("%s: uses only/except instead of rules", where)
@@ -82,6 +87,8 @@ type workflow struct {
 
 type job struct {
 	Permissions any    `yaml:"permissions"`
+	Uses        string `yaml:"uses"`    // a called workflow
+	Secrets     any    `yaml:"secrets"` // what a caller passes it
 	Steps       []step `yaml:"steps"`
 }
 
@@ -92,12 +99,11 @@ type step struct {
 	Env  map[string]string `yaml:"env"`
 }
 
-func scanWorkflow(t *testing.T, where string, data []byte) {
+// scanWorkflow scans one workflow; files holds every rendered file by
+// path, where the workflows that jobs call are found.
+func scanWorkflow(t *testing.T, where string, data []byte, files map[string][]byte) {
 	t.Helper()
-	var w workflow
-	if err := yaml.Unmarshal(data, &w); err != nil {
-		t.Fatalf("%s: %v", where, err)
-	}
+	w := parseWorkflow(t, where, data)
 	if _, ok := w.On["pull_request_target"]; ok {
 		t.Errorf("%s: runs on pull_request_target", where)
 	}
@@ -112,8 +118,23 @@ func scanWorkflow(t *testing.T, where string, data []byte) {
 		if s, ok := j.Permissions.(string); ok && strings.HasSuffix(s, "-all") {
 			t.Errorf("%s: job %s has permissions %s", where, id, s)
 		}
+		steps := j.Steps
+		if j.Uses != "" {
+			// A caller job: its permissions cover the called job's steps.
+			if j.Secrets == "inherit" {
+				t.Errorf("%s: job %s passes every secret to %s", where, id, j.Uses)
+			}
+			called, ok := files[strings.TrimPrefix(j.Uses, "./")]
+			if !ok || !strings.HasPrefix(j.Uses, "./.github/workflows/") {
+				t.Errorf("%s: job %s calls %s, which release-gen did not write", where, id, j.Uses)
+				continue
+			}
+			for _, cj := range parseWorkflow(t, j.Uses, called).Jobs {
+				steps = append(steps, cj.Steps...)
+			}
+		}
 		usesOIDC := false
-		for _, s := range j.Steps {
+		for _, s := range steps {
 			if s.Uses != "" && !strings.HasPrefix(s.Uses, "./") && !pinned.MatchString(s.Uses) {
 				t.Errorf("%s: job %s uses %s, not pinned to a commit SHA", where, id, s.Uses)
 			}
@@ -133,4 +154,13 @@ func scanWorkflow(t *testing.T, where string, data []byte) {
 			t.Errorf("%s: job %s has id-token: write without an OIDC step", where, id)
 		}
 	}
+}
+
+func parseWorkflow(t *testing.T, where string, data []byte) workflow {
+	t.Helper()
+	var w workflow
+	if err := yaml.Unmarshal(data, &w); err != nil {
+		t.Fatalf("%s: %v", where, err)
+	}
+	return w
 }

@@ -1,21 +1,54 @@
 package githubactions
 
 import (
-	"fmt"
 	"strings"
 
 	"release-gen.dev/release-gen/compiler/model"
 	"release-gen.dev/release-gen/targets/internal/shell"
 )
 
-// buildJob builds the service's image for every platform in one
-// multi-platform build and pushes it as <image>:<commit sha>, plus
-// <image>:<tag> for a release tag. Its output digest identifies the pushed
-// image for the jobs after it, which always work by digest.
-func (g *gen) buildJob(pj *model.Job) (*job, error) {
-	svc := pj.Service
-	if svc == nil {
-		return nil, fmt.Errorf("internal error: github: build job %s has no service", pj.ID)
+// buildWorkflow builds release-build.yml: it builds a service's image for
+// every platform in one multi-platform build and pushes it as
+// <image>:<commit sha>, plus <image>:<tag> for a release tag. Its output
+// digest identifies the pushed image for the jobs after it, which always
+// work by digest. The service's build command, if any, runs first; see
+// buildCommandSteps.
+func (g *gen) buildWorkflow(pjs []*model.Job) (*called, error) {
+	c := newCalled(model.JobBuild, pjs)
+	service := c.key("service", "name of the service: its image is <registry>/<service>")
+	path := c.key("path", "directory of the service: the build context")
+	dockerfile := c.input("dockerfile", "string", "the service's Dockerfile; empty: <path>/Dockerfile")
+	command := c.input("build-command", "string", "the service's build command (bash), run before the image build; empty: none")
+	buildImage := c.input("build-image", "string", "image the build command runs in; empty: on the runner")
+	nodeVersion := c.input("node-version", "string", "Node.js version to set up for the build command; empty: none")
+	image, err := g.imageOf(service, pjs)
+	if err != nil {
+		return nil, err
+	}
+	var inContainer, setupNode, onRunner = map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, pj := range pjs {
+		svc, id := pj.Service, pj.ID
+		service.set(id, svc.Name)
+		path.set(id, svc.Path)
+		if svc.Dockerfile != svc.Path+"/Dockerfile" {
+			dockerfile.set(id, svc.Dockerfile)
+		}
+		b := buildCommand(svc)
+		if !b.run {
+			continue
+		}
+		command.set(id, svc.Build)
+		switch {
+		case b.image != "":
+			inContainer[id] = true
+			buildImage.set(id, b.image)
+		case b.node != "":
+			setupNode[id] = true
+			nodeVersion.set(id, b.node)
+			onRunner[id] = true
+		default:
+			onRunner[id] = true
+		}
 	}
 	j := &job{
 		Timeout:     60,
@@ -23,7 +56,24 @@ func (g *gen) buildJob(pj *model.Job) (*job, error) {
 		Outputs:     obj("digest", expr("${{ steps.push.outputs.digest }}")),
 		Steps:       []step{checkout()},
 	}
-	j.Steps = append(j.Steps, g.buildCommandSteps(svc)...)
+	if cond, ok := c.when(inContainer, "inputs.build-image != ''"); ok {
+		j.Steps = append(j.Steps, step{
+			Name: "Build",
+			If:   cond,
+			Env:  env("BUILD_IMAGE", expr(buildImage.ref()), "SERVICE_PATH", expr(path.ref()), "BUILD_COMMAND", expr(command.ref())),
+			Run:  containerBuildScript,
+		})
+	}
+	if cond, ok := c.when(setupNode, "inputs.node-version != ''"); ok {
+		j.Steps = append(j.Steps, step{Name: "Set up Node.js", If: cond, Uses: &actSetupNode, With: obj("node-version", expr(nodeVersion.ref()))})
+	}
+	onRunnerIf := expr("inputs.build-command != ''")
+	if buildImage.declared() {
+		onRunnerIf += " && inputs.build-image == ''"
+	}
+	if cond, ok := c.when(onRunner, onRunnerIf); ok {
+		j.Steps = append(j.Steps, step{Name: "Build", If: cond, WorkDir: expr(path.ref()), Env: env("BUILD_COMMAND", expr(command.ref())), Run: shell.RunBuild})
+	}
 	j.Steps = append(j.Steps, g.loginSteps()...)
 	if needsQEMU(g.m.Platforms) {
 		j.Steps = append(j.Steps, step{Name: "Set up QEMU", Uses: &actSetupQEMU})
@@ -32,26 +82,32 @@ func (g *gen) buildJob(pj *model.Job) (*job, error) {
 		Name: "Compute image tags",
 		ID:   "tags",
 		Env: env(
-			"IMAGE", g.m.Image(svc),
+			"IMAGE", expr(image),
 			"SHA", expr("${{ github.sha }}"),
 			"REF_TYPE", expr("${{ github.ref_type }}"),
 			"REF_NAME", expr("${{ github.ref_name }}"),
 		),
 		Run: tagsScript,
 	})
+	file := expr(path.ref() + "/Dockerfile")
+	if dockerfile.declared() {
+		file = "${{ inputs.dockerfile || format('{0}/Dockerfile', inputs.path) }}"
+	}
 	with := obj(
-		"context", svc.Path,
-		"file", svc.Dockerfile,
+		"context", expr(path.ref()),
+		"file", file,
 		"platforms", strings.Join(g.m.Platforms, ","),
 		"push", true,
 		"tags", expr("${{ steps.tags.outputs.tags }}"),
 	)
 	if g.m.Caches.Docker {
-		set(with, "cache-from", "type=gha,scope="+svc.Name)
-		set(with, "cache-to", "type=gha,scope="+svc.Name+",mode=max")
+		set(with, "cache-from", expr("type=gha,scope="+service.ref()))
+		set(with, "cache-to", expr("type=gha,scope="+service.ref()+",mode=max"))
 	}
 	j.Steps = append(j.Steps, step{Name: "Build and push", ID: "push", Uses: &actBuildPush, With: with})
-	return j, nil
+	c.job = j
+	c.outputs = []output{{"digest", "digest of the pushed image (sha256:...)", "${{ jobs.build.outputs.digest }}"}}
+	return c, nil
 }
 
 // needsQEMU reports whether a platform other than the runner's own
@@ -79,13 +135,19 @@ fi
 echo "tags=$tags" >> "$GITHUB_OUTPUT"
 `
 
-// buildCommandSteps run the service's build command, if any, in its
-// directory before the image is built, with the newest toolchain version
-// the tests use: through actions/setup-node for node, in the language's
-// official image for go, python and java, on the runner for generic.
-func (g *gen) buildCommandSteps(svc *model.Service) []step {
+// buildCmd says how a service's build command runs before its image is
+// built: not at all without a command; otherwise with the newest toolchain
+// version the tests use, in the language's official image (image) for go,
+// python and java, after actions/setup-node (node) for node, or on the
+// runner as it is for generic services.
+type buildCmd struct {
+	run         bool
+	image, node string
+}
+
+func buildCommand(svc *model.Service) buildCmd {
 	if strings.TrimSpace(svc.Build) == "" {
-		return nil
+		return buildCmd{}
 	}
 	version := ""
 	if n := len(svc.Versions); n > 0 {
@@ -93,21 +155,12 @@ func (g *gen) buildCommandSteps(svc *model.Service) []step {
 	}
 	t := svc.Toolchain
 	if image, suffix, ok := containerImage(t); ok && version != "" {
-		return []step{{
-			Name: "Build",
-			Env: env(
-				"BUILD_IMAGE", image+":"+version+suffix,
-				"SERVICE_PATH", svc.Path,
-				"BUILD_COMMAND", svc.Build,
-			),
-			Run: containerBuildScript,
-		}}
+		return buildCmd{run: true, image: image + ":" + version + suffix}
 	}
-	var steps []step
 	if t.Language == "node" && version != "" {
-		steps = append(steps, step{Name: "Set up Node.js", Uses: &actSetupNode, With: obj("node-version", version)})
+		return buildCmd{run: true, node: version}
 	}
-	return append(steps, step{Name: "Build", WorkDir: svc.Path, Env: env("BUILD_COMMAND", svc.Build), Run: shell.RunBuild})
+	return buildCmd{run: true}
 }
 
 // containerBuildScript runs the build command in the toolchain's image,

@@ -36,34 +36,78 @@ func (g *gen) approveJob(pj *model.Job) (*job, error) {
 	}, nil
 }
 
-// deployJob deploys one service to one environment by digest, waits until
-// the rollout (or the Flagger canary analysis) is done, probes the
-// service's health endpoint, and only then adds the environment's tags.
-func (g *gen) deployJob(pj *model.Job) (*job, error) {
-	svc, e := pj.Service, pj.Env
-	if svc == nil || e == nil {
-		return nil, fmt.Errorf("internal error: github: deploy job %s has no service or environment", pj.ID)
+// deployWorkflow builds release-deploy.yml: it deploys one service to one
+// environment by digest, waits until the rollout (or the Flagger canary
+// analysis) is done, probes the service's health endpoint, and only then
+// adds the environment's tags. The job runs in the GitHub environment, so
+// that the environment's secrets and protection rules apply to it.
+func (g *gen) deployWorkflow(pjs []*model.Job) (*called, error) {
+	c := newCalled(model.JobDeploy, pjs)
+	service := c.key("service", "name of the service: its deployment, container and Kubernetes service, and its image <registry>/<service>")
+	environment := c.key("environment", "the GitHub environment the job runs in")
+	url := c.input("environment-url", "string", "URL of the environment, shown on the deployment")
+	namespace := c.input("namespace", "string", "Kubernetes namespace of the environment")
+	prefix := c.input("tag-prefix", "string", "prefix of the environment's image tags: <prefix><sha> and <prefix>latest")
+	digest := c.input("digest", "string", "digest of the image to deploy (sha256:...)")
+	port := c.input("port", "number", "port of the service's health endpoint")
+	health := c.input("health-path", "string", "HTTP path of the service's health endpoint")
+	waitSeconds := c.input("canary-wait-seconds", "number", "how long to wait for the canary analysis; 0: not a canary, wait for the rollout")
+	timeout := c.input("timeout-minutes", "number", "timeout of the job: the longest wait plus 15 minutes")
+	image, err := g.imageOf(service, pjs)
+	if err != nil {
+		return nil, err
 	}
-	envNode := obj("name", e.Name)
-	if e.URL != "" {
-		set(envNode, "url", e.URL)
+	canaries := map[string]bool{}
+	for _, pj := range pjs {
+		svc, e, id := pj.Service, pj.Env, pj.ID
+		if svc == nil || e == nil {
+			return nil, fmt.Errorf("internal error: github: deploy job %s has no service or environment", id)
+		}
+		service.set(id, svc.Name)
+		environment.set(id, e.Name)
+		if e.URL != "" {
+			url.set(id, e.URL)
+		}
+		namespace.set(id, e.Namespace)
+		prefix.set(id, e.TagPrefix)
+		digest.set(id, expr(digestOf(svc)))
+		port.set(id, svc.Port)
+		health.set(id, svc.Health)
+		waitMinutes := 10
+		if cn := svc.Canary; cn != nil {
+			wait, err := shell.CanaryWaitDuration(cn)
+			if err != nil {
+				return nil, err
+			}
+			waitMinutes = int((wait + time.Minute - 1) / time.Minute)
+			canaries[id] = true
+			waitSeconds.set(id, int(wait/time.Second))
+		}
+		timeout.set(id, waitMinutes+15)
+	}
+	envNode := obj("name", expr(environment.ref()))
+	if url.declared() {
+		set(envNode, "url", expr(url.ref()))
 	}
 	j := &job{
+		TimeoutExpr: expr(timeout.ref()),
 		Permissions: g.registryPerms(perms{}, true),
 		Environment: envNode,
-		Concurrency: obj("group", "deploy-"+e.Name+"-"+svc.Name, "cancel-in-progress", false),
+		// One deploy of a service to an environment at a time; a newer
+		// one waits rather than cancel a deploy half done.
+		Concurrency: obj("group", expr("deploy-"+environment.ref()+"-"+service.ref()), "cancel-in-progress", false),
 		Env: env(
-			"SERVICE", svc.Name,
-			"NAMESPACE", e.Namespace,
-			"IMAGE", g.m.Image(svc),
+			"SERVICE", expr(service.ref()),
+			"NAMESPACE", expr(namespace.ref()),
+			"IMAGE", expr(image),
 			"SHA", expr("${{ github.sha }}"),
-			"DIGEST", expr(digestOf(svc)),
+			"DIGEST", expr(digest.ref()),
 		),
 	}
 	j.Steps = append(g.loginSteps(), setupBuildx(),
 		step{
 			Name: "Write kubeconfig",
-			Env:  env("KUBE_CONFIG", secretExpr(g.sec.KubeConfig)),
+			Env:  env("KUBE_CONFIG", g.secret(g.sec.KubeConfig)),
 			Run:  shell.Prelude + shell.Kubeconfig + `echo "KUBECONFIG=$KUBECONFIG" >> "$GITHUB_ENV"` + "\n",
 		},
 		step{
@@ -71,36 +115,33 @@ func (g *gen) deployJob(pj *model.Job) (*job, error) {
 			Run:  shell.Deploy,
 		},
 	)
-	waitMinutes := 10
-	if c := svc.Canary; c != nil {
-		wait, err := shell.CanaryWaitDuration(c)
-		if err != nil {
-			return nil, err
-		}
-		waitMinutes = int((wait + time.Minute - 1) / time.Minute)
-		j.Steps = append(j.Steps, step{
-			Name: "Wait for the canary analysis",
-			Env:  env("WAIT_SECONDS", itoa(int(wait/time.Second))),
-			Run:  shell.Prelude + shell.CanaryWait,
-		})
-	} else {
-		j.Steps = append(j.Steps, step{
-			Name: "Wait for the rollout",
-			Run:  shell.RolloutWait,
-		})
+	canary := step{
+		Name: "Wait for the canary analysis",
+		Env:  env("WAIT_SECONDS", expr(waitSeconds.ref())),
+		Run:  shell.Prelude + shell.CanaryWait,
 	}
-	j.Timeout = waitMinutes + 15
+	rollout := step{Name: "Wait for the rollout", Run: shell.RolloutWait}
+	switch cond, ok := c.when(canaries, "inputs.canary-wait-seconds > 0"); {
+	case !ok:
+		j.Steps = append(j.Steps, rollout)
+	case cond == "":
+		j.Steps = append(j.Steps, canary)
+	default:
+		canary.If, rollout.If = cond, "inputs.canary-wait-seconds == 0"
+		j.Steps = append(j.Steps, canary, rollout)
+	}
 	j.Steps = append(j.Steps,
 		step{
 			Name: "Check health",
-			Env:  env("PORT", itoa(svc.Port), "HEALTH_PATH", svc.Health),
+			Env:  env("PORT", expr(port.ref()), "HEALTH_PATH", expr(health.ref())),
 			Run:  shell.Prelude + shell.Health,
 		},
 		step{
-			Name: "Tag image for " + e.Name,
-			Env:  env("PREFIX", e.TagPrefix),
-			Run:  shell.TagEnvironment,
+			NameExpr: expr("Tag image for " + environment.ref()),
+			Env:      env("PREFIX", expr(prefix.ref())),
+			Run:      shell.TagEnvironment,
 		},
 	)
-	return j, nil
+	c.job = j
+	return c, nil
 }

@@ -1,10 +1,18 @@
-// Package githubactions renders a release as two GitHub Actions workflows:
+// Package githubactions renders a release as GitHub Actions workflows:
 //
 //   - .github/workflows/release.yml runs the plan (model.Plan) on pushes to
 //     the release branch, release tags (v*.*.*), pull requests against the
 //     branch and manual dispatch. Every plan job becomes one GitHub job with
-//     the same id and needs; a final notify job is added when Slack
-//     announces the run's result.
+//     the same id, needs and condition; a final notify job is added when
+//     Slack announces the run's result.
+//   - .github/workflows/release-<kind>.yml, one per kind of plan job that
+//     runs per service (test, build, scan, sign, deploy; only the kinds the
+//     plan has): a reusable workflow (on: workflow_call) with that kind's
+//     single job. release.yml's jobs of these kinds call it with typed
+//     inputs (what differs between services and environments), the
+//     secrets it reads and the permissions it needs, so that its steps are
+//     written once, not once per service; drift and approve jobs run
+//     inline. See called and gen.release.
 //   - .github/workflows/promote.yml (manual: image_tag, target_env) promotes
 //     an image that was already built to one environment.
 //
@@ -56,10 +64,13 @@
 // # Safety
 //
 // Every action is pinned to a full commit SHA (actions.go). Jobs get only
-// the permissions they use; id-token: write only where OIDC is used.
+// the permissions they use; id-token: write only where OIDC is used. A
+// calling job grants what its called job uses and passes it exactly the
+// secrets it declares, never secrets: inherit.
 // Checkouts drop the token, except promote's, which pushes. Spec data and
 // GitHub context reach scripts only through env: and "$VAR"; no run:
-// script holds an expression. Every spec string passes through literal,
+// script holds an expression, and inputs of called workflows likewise
+// reach scripts only through env:. Every spec string passes through literal,
 // which turns each "${{" into an expression that evaluates to "${{", so
 // GitHub never evaluates spec data; branch filters and names that GitHub
 // cannot take are rejected by Check.

@@ -12,12 +12,12 @@ import (
 func (g *gen) awsSteps() []step {
 	region := expr(literal(g.m.Registry.Region))
 	if g.m.Registry.Region == "" {
-		region = secretExpr(g.sec.AWSRegion)
+		region = g.secret(g.sec.AWSRegion)
 	}
 	return []step{{
 		Name: "Configure AWS credentials",
 		Uses: &actAWSCredentials,
-		With: obj("role-to-assume", secretExpr(g.sec.AWSRoleARN), "aws-region", region),
+		With: obj("role-to-assume", g.secret(g.sec.AWSRoleARN), "aws-region", region),
 	}}
 }
 
@@ -42,15 +42,15 @@ func (g *gen) loginSteps() []step {
 			Uses: &actDockerLogin,
 			With: obj("registry", "ghcr.io",
 				"username", expr("${{ github.actor }}"),
-				"password", secretExpr("GITHUB_TOKEN")),
+				"password", g.secret("GITHUB_TOKEN")),
 		}}
 	default:
 		return []step{{
 			Name: "Log in to the registry",
 			Uses: &actDockerLogin,
 			With: obj("registry", r.Server,
-				"username", secretExpr(g.sec.RegistryUsername),
-				"password", secretExpr(g.sec.RegistryPassword)),
+				"username", g.secret(g.sec.RegistryUsername),
+				"password", g.secret(g.sec.RegistryPassword)),
 		}}
 	}
 }

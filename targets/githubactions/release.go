@@ -13,19 +13,53 @@ import (
 // releaseTagFilter is the push filter for release tags (vX.Y.Z).
 const releaseTagFilter = "v*.*.*"
 
-// release builds release.yml: one job per plan job, with the plan's ids
-// and needs, plus a notify job when Slack announces the run's result.
-func (g *gen) release() (*yaml.Node, error) {
+// release builds release.yml: one job per plan job, with the plan's ids,
+// needs and conditions, plus a notify job when Slack announces the run's
+// result. Jobs of the kinds in calledKinds call their kind's reusable
+// workflow, which release returns too, in the order of calledKinds; the
+// other jobs run inline.
+func (g *gen) release() (*yaml.Node, []*called, error) {
 	m := g.m
 	branch := globEscape(m.Branch)
+	byKind := map[model.JobKind][]*model.Job{}
+	for _, pj := range m.Plan.Jobs {
+		byKind[pj.Kind] = append(byKind[pj.Kind], pj)
+	}
+	var calls []*called
+	callOf := map[model.JobKind]*called{}
+	for _, kind := range calledKinds {
+		if len(byKind[kind]) == 0 {
+			continue
+		}
+		c, err := g.buildCalled(kind, byKind[kind])
+		if err != nil {
+			return nil, nil, err
+		}
+		calls = append(calls, c)
+		callOf[kind] = c
+	}
 	jobs := yamlenc.Map()
 	var ids []string
 	for _, pj := range m.Plan.Jobs {
-		j, err := g.planJob(pj)
-		if err != nil {
-			return nil, err
+		needs := slices.Clone(pj.Needs)
+		switch pj.Kind {
+		case model.JobScan, model.JobSign, model.JobDeploy:
+			needs = needBuild(needs, pj.Service)
 		}
-		set(jobs, pj.ID, j.node())
+		cond, err := g.condition(pj.On)
+		if err != nil {
+			return nil, nil, fmt.Errorf("internal error: github: job %s: %w", pj.ID, err)
+		}
+		if c := callOf[pj.Kind]; c != nil {
+			set(jobs, pj.ID, c.caller(pj.ID, needs, cond))
+		} else {
+			j, err := g.inlineJob(pj)
+			if err != nil {
+				return nil, nil, err
+			}
+			j.Needs, j.If = needs, cond
+			set(jobs, pj.ID, j.node())
+		}
 		ids = append(ids, pj.ID)
 	}
 	if n := g.notifyJob(ids); n != nil {
@@ -42,45 +76,18 @@ func (g *gen) release() (*yaml.Node, error) {
 		"concurrency", obj("group", expr("release-${{ github.ref }}"), "cancel-in-progress", false),
 		"defaults", obj("run", obj("shell", "bash")),
 		"jobs", yamlenc.Spaced(jobs),
-	)), nil
+	)), calls, nil
 }
 
-// planJob renders one plan job.
-func (g *gen) planJob(pj *model.Job) (*job, error) {
-	var (
-		j   *job
-		err error
-	)
+// inlineJob renders a plan job that release.yml runs itself.
+func (g *gen) inlineJob(pj *model.Job) (*job, error) {
 	switch pj.Kind {
 	case model.JobDrift:
-		j, err = g.driftJob()
-	case model.JobTest:
-		j, err = g.testJob(pj)
-	case model.JobBuild:
-		j, err = g.buildJob(pj)
-	case model.JobScan:
-		j, err = g.scanJob(pj)
-	case model.JobSign:
-		j, err = g.signJob(pj)
+		return g.driftJob()
 	case model.JobApprove:
-		j, err = g.approveJob(pj)
-	case model.JobDeploy:
-		j, err = g.deployJob(pj)
-	default:
-		return nil, fmt.Errorf("internal error: github: job %s has unknown kind %q", pj.ID, pj.Kind)
+		return g.approveJob(pj)
 	}
-	if err != nil {
-		return nil, err
-	}
-	j.Needs = slices.Clone(pj.Needs)
-	switch pj.Kind {
-	case model.JobScan, model.JobSign, model.JobDeploy:
-		needBuild(j, pj.Service)
-	}
-	if j.If, err = g.condition(pj.On); err != nil {
-		return nil, fmt.Errorf("internal error: github: job %s: %w", pj.ID, err)
-	}
-	return j, nil
+	return nil, fmt.Errorf("internal error: github: job %s has unknown kind %q", pj.ID, pj.Kind)
 }
 
 // condition is the job-level if: for a trigger. Without a status function
@@ -100,14 +107,15 @@ func (g *gen) condition(on model.Trigger) (expr, error) {
 	return "", fmt.Errorf("unknown trigger %q", on)
 }
 
-// needBuild makes sure job j lists build-<svc> among its needs: GitHub
-// exposes outputs (the image digest) only of jobs a job needs directly.
-// The plan already orders build before j, so this adds no constraint.
-func needBuild(j *job, svc *model.Service) {
+// needBuild makes sure needs lists build-<svc>: GitHub exposes outputs
+// (the image digest) only of jobs a job needs directly. The plan already
+// orders build before the job, so this adds no constraint.
+func needBuild(needs []string, svc *model.Service) []string {
 	id := "build-" + svc.Name
-	if !slices.Contains(j.Needs, id) {
-		j.Needs = append(j.Needs, id)
+	if !slices.Contains(needs, id) {
+		needs = append(needs, id)
 	}
+	return needs
 }
 
 // digestOf is the expression of the image digest build-<svc> pushed.

@@ -1,7 +1,6 @@
 package githubactions
 
 import (
-	"fmt"
 	"strings"
 
 	"release-gen.dev/release-gen/targets/internal/shell"
@@ -11,24 +10,32 @@ import (
 
 // shell.SBOMFile is the SBOM's file name, in the artifact and for cosign attest.
 
-// sbomArtifact is the name of the artifact that keeps a service's SBOM.
-func sbomArtifact(svc *model.Service) string { return "sbom-" + svc.Name }
+// sbomArtifact is the name of the artifact that keeps the SBOM of the
+// service the input service names.
+func sbomArtifact(service *param) expr { return expr("sbom-" + service.ref()) }
 
-// scanJob scans the pushed image with trivy, writes its SPDX SBOM with
-// syft (kept as an artifact) and applies the license gate to it. The tools
-// run from their official images with docker's registry credentials
-// mounted read-only.
-func (g *gen) scanJob(pj *model.Job) (*job, error) {
-	svc := pj.Service
-	if svc == nil {
-		return nil, fmt.Errorf("internal error: github: scan job %s has no service", pj.ID)
+// scanWorkflow builds release-scan.yml: it scans the pushed image with
+// trivy, writes its SPDX SBOM with syft (kept as an artifact) and applies
+// the license gate to it. The tools run from their official images with
+// docker's registry credentials mounted read-only.
+func (g *gen) scanWorkflow(pjs []*model.Job) (*called, error) {
+	c := newCalled(model.JobScan, pjs)
+	service := c.key("service", "name of the service: its image is <registry>/<service>")
+	digest := c.input("digest", "string", "digest of the image to scan (sha256:...)")
+	image, err := g.imageOf(service, pjs)
+	if err != nil {
+		return nil, err
+	}
+	for _, pj := range pjs {
+		service.set(pj.ID, pj.Service.Name)
+		digest.set(pj.ID, expr(digestOf(pj.Service)))
 	}
 	sec := g.m.Security
 	j := &job{
 		Timeout:     30,
 		Permissions: g.registryPerms(perms{}, false),
 		Env: env(
-			"IMAGE_REF", expr(literal(g.m.Image(svc))+"@"+digestOf(svc)),
+			"IMAGE_REF", expr(image+"@"+digest.ref()),
 			"PLATFORMS", strings.Join(g.m.Platforms, ","),
 		),
 		Steps: g.loginSteps(),
@@ -51,7 +58,7 @@ func (g *gen) scanJob(pj *model.Job) (*job, error) {
 		j.Steps = append(j.Steps, step{
 			Name: "Keep SBOM",
 			Uses: &actUploadArtifact,
-			With: obj("name", sbomArtifact(svc), "path", shell.SBOMFile, "if-no-files-found", "error"),
+			With: obj("name", sbomArtifact(service), "path", shell.SBOMFile, "if-no-files-found", "error"),
 		})
 	}
 	if l := sec.Licenses; l != nil && len(l.Deny) > 0 {
@@ -61,5 +68,6 @@ func (g *gen) scanJob(pj *model.Job) (*job, error) {
 			Run:  shell.Prelude + shell.LicenseGate,
 		})
 	}
-	return j, nil
+	c.job = j
+	return c, nil
 }

@@ -1,6 +1,7 @@
 package githubactions
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -24,7 +25,11 @@ import (
 // may hold only neutralised data: every ${{ }} in it must be a string
 // literal, which is replaced by its value. Any other expression is an
 // error, since it would evaluate spec data.
-func evalData(s string) (string, error) {
+func evalData(s string) (string, error) { return evalIn(s, nil) }
+
+// evalIn is evalData in a called workflow: an expression may also read an
+// input, which is replaced by its value in inputs.
+func evalIn(s string, inputs map[string]string) (string, error) {
 	var b strings.Builder
 	for {
 		i := strings.Index(s, "${{")
@@ -42,11 +47,19 @@ func evalData(s string) (string, error) {
 		if perr != nil {
 			return "", fmt.Errorf("parsing %q: %s", src, perr.Message)
 		}
-		lit, ok := node.(*actionlint.StringNode)
-		if !ok {
+		switch n := node.(type) {
+		case *actionlint.StringNode:
+			b.WriteString(n.Value)
+		case *actionlint.ObjectDerefNode:
+			v, ok := n.Receiver.(*actionlint.VariableNode)
+			value, set := inputs[n.Property]
+			if !ok || v.Name != "inputs" || !set {
+				return "", fmt.Errorf("%q reads something other than a known input", s[i:i+3+end])
+			}
+			b.WriteString(value)
+		default:
 			return "", fmt.Errorf("%q holds an expression that is not a string literal", s[i:i+3+end])
 		}
-		b.WriteString(lit.Value)
 		s = src[end:]
 	}
 }
@@ -118,10 +131,73 @@ func parseAll(t *testing.T, m *model.Release) []workflow {
 
 func (w workflow) jobs() map[string]any { return w.doc["jobs"].(map[string]any) }
 
+// file returns the rendered workflow at path.
+func file(t *testing.T, ws []workflow, path string) workflow {
+	t.Helper()
+	for _, w := range ws {
+		if w.path == path {
+			return w
+		}
+	}
+	t.Fatalf("no file %s", path)
+	return workflow{}
+}
+
+// steps returns a job's steps; a job that calls a workflow has none.
 func steps(job any) []map[string]any {
 	var out []map[string]any
-	for _, s := range job.(map[string]any)["steps"].([]any) {
+	list, _ := job.(map[string]any)["steps"].([]any)
+	for _, s := range list {
 		out = append(out, s.(map[string]any))
+	}
+	return out
+}
+
+// callee returns the workflow a caller job of release.yml calls and its
+// job, or ok false for a job that runs inline.
+func callee(t *testing.T, ws []workflow, job any) (w workflow, j map[string]any, ok bool) {
+	t.Helper()
+	uses, _ := job.(map[string]any)["uses"].(string)
+	if uses == "" {
+		return workflow{}, nil, false
+	}
+	w = file(t, ws, strings.TrimPrefix(uses, "./"))
+	jobs := w.jobs()
+	if len(jobs) != 1 {
+		t.Fatalf("%s has %d jobs, want 1", w.path, len(jobs))
+	}
+	for _, j := range jobs {
+		return w, j.(map[string]any), true
+	}
+	return
+}
+
+// inputsOf returns the inputs the called workflow of caller job id
+// receives, evaluated as GitHub does: what the caller passes, or the
+// input's default. A value that is not data (an expression reading
+// needs) is kept as written.
+func inputsOf(t *testing.T, ws []workflow, id string) map[string]string {
+	t.Helper()
+	caller := file(t, ws, ReleasePath).jobs()[id]
+	w, _, ok := callee(t, ws, caller)
+	if !ok {
+		t.Fatalf("job %s calls no workflow", id)
+	}
+	with, _ := caller.(map[string]any)["with"].(map[string]any)
+	declared := w.doc["on"].(map[string]any)["workflow_call"].(map[string]any)["inputs"].(map[string]any)
+	out := map[string]string{}
+	for name, d := range declared {
+		v, passed := with[name]
+		if !passed {
+			v = d.(map[string]any)["default"]
+		}
+		s := fmt.Sprint(v)
+		if str, ok := v.(string); ok {
+			if e, err := evalData(str); err == nil {
+				s = e
+			}
+		}
+		out[name] = s
 	}
 	return out
 }
@@ -148,8 +224,24 @@ var (
 	versionRe = regexp.MustCompile(`^# v[0-9]+\.[0-9]+\.[0-9]+$`)
 )
 
+// TestNoInputsInRun: no run: script of a called workflow reads an input
+// through an expression, the script injection GitHub warns about; inputs
+// reach scripts only through env:.
+func TestNoInputsInRun(t *testing.T) {
+	for _, fx := range fixtures {
+		for _, w := range parseAll(t, fx.m()) {
+			walk(w.root, func(k, v *yaml.Node) {
+				if k.Value == "run" && strings.Contains(v.Value, "inputs.") && strings.Contains(v.Value, "${{") {
+					t.Errorf("%s %s:%d: run: reads an input through an expression", fx.name, w.path, v.Line)
+				}
+			})
+		}
+	}
+}
+
 // TestPinnedActions: every uses: is pinned to a full commit SHA with the
-// release as a comment, and is one of the pins of actions.go.
+// release as a comment, and is one of the pins of actions.go; a job that
+// calls a workflow calls one of the rendered files.
 func TestPinnedActions(t *testing.T) {
 	known := map[string]string{}
 	for _, a := range []action{actCheckout, actSetupNode, actCache, actUploadArtifact, actDownloadArtifact,
@@ -157,13 +249,21 @@ func TestPinnedActions(t *testing.T) {
 		known[a.ref()] = "# " + a.Version
 	}
 	for _, fx := range fixtures {
-		for _, w := range parseAll(t, fx.m()) {
+		ws := parseAll(t, fx.m())
+		for _, w := range ws {
 			n := 0
 			walk(w.root, func(k, v *yaml.Node) {
 				if k.Value != "uses" {
 					return
 				}
 				n++
+				if local, ok := strings.CutPrefix(v.Value, "./"); ok {
+					if w.path != ReleasePath || !slices.ContainsFunc(ws, func(x workflow) bool { return x.path == local }) ||
+						!regexp.MustCompile(`^\.github/workflows/release-[a-z]+\.yml$`).MatchString(local) {
+						t.Errorf("%s %s:%d: uses %q is not a rendered called workflow", fx.name, w.path, v.Line, v.Value)
+					}
+					return
+				}
 				if !pinRe.MatchString(v.Value) || !versionRe.MatchString(v.LineComment) {
 					t.Errorf("%s %s:%d: uses %q %q is not pinned to a SHA with a version comment", fx.name, w.path, v.Line, v.Value, v.LineComment)
 				}
@@ -194,10 +294,15 @@ func walk(n *yaml.Node, fn func(k, v *yaml.Node)) {
 // OIDC: assuming an AWS role, or signing with cosign without a key.
 func TestIDToken(t *testing.T) {
 	for _, fx := range fixtures {
-		for _, w := range parseAll(t, fx.m()) {
+		ws := parseAll(t, fx.m())
+		for _, w := range ws {
 			for id, j := range w.jobs() {
 				needs := false
-				for _, s := range steps(j) {
+				run := steps(j)
+				if _, cj, ok := callee(t, ws, j); ok {
+					run = steps(cj) // a caller grants what its called job uses
+				}
+				for _, s := range run {
 					uses, _ := s["uses"].(string)
 					run, _ := s["run"].(string)
 					if strings.HasPrefix(uses, actAWSCredentials.Repo+"@") {
@@ -225,7 +330,11 @@ func TestJobHygiene(t *testing.T) {
 	for _, fx := range fixtures {
 		for _, w := range parseAll(t, fx.m()) {
 			for id, j := range w.jobs() {
-				if _, ok := j.(map[string]any)["timeout-minutes"].(int); !ok {
+				if _, ok := j.(map[string]any)["uses"]; ok {
+					continue // the called job has the timeout
+				}
+				timeout := j.(map[string]any)["timeout-minutes"]
+				if _, ok := timeout.(int); !ok && timeout != "${{ inputs.timeout-minutes }}" {
 					t.Errorf("%s %s: job %s has no timeout-minutes", fx.name, w.path, id)
 				}
 				for _, s := range steps(j) {
@@ -251,7 +360,7 @@ func TestJobHygiene(t *testing.T) {
 func TestPlanParity(t *testing.T) {
 	for _, fx := range fixtures {
 		m := fx.m()
-		w := parseAll(t, m)[1]
+		w := file(t, parseAll(t, m), ReleasePath)
 		jobs := w.jobs()
 		var want []string
 		for _, pj := range m.Plan.Jobs {
@@ -287,19 +396,37 @@ func TestPlanParity(t *testing.T) {
 }
 
 // TestHostileValues reads the hostile workflows back and checks that each
-// hostile value arrives, exactly and as data, where it belongs.
+// hostile value arrives, exactly and as data, where it belongs: in
+// release.yml as the value of a called workflow's input, which the called
+// workflow reads through an expression of its own.
 func TestHostileValues(t *testing.T) {
 	ws := parseAll(t, hostileRelease())
-	promote, release := ws[0], ws[1]
-	step := func(w workflow, job, name string) map[string]any {
+	promote, release := file(t, ws, PromotePath), file(t, ws, ReleasePath)
+	// step finds a step by name and, where several steps have that name,
+	// by their if: (the step a caller runs).
+	step := func(w workflow, job, name string, cond ...string) map[string]any {
 		t.Helper()
-		for _, s := range steps(w.jobs()[job]) {
-			if s["name"] == name {
+		j := w.jobs()[job]
+		if w.path == ReleasePath {
+			if _, cj, ok := callee(t, ws, j); ok {
+				j = cj
+			}
+		}
+		for _, s := range steps(j) {
+			if s["name"] == name && (len(cond) == 0 || s["if"] == cond[0]) {
 				return s
 			}
 		}
-		t.Fatalf("%s: job %s has no step %q", w.path, job, name)
+		t.Fatalf("%s: job %s has no step %q %v", w.path, job, name, cond)
 		return nil
+	}
+	calledJob := func(id string) map[string]any {
+		t.Helper()
+		_, j, ok := callee(t, ws, release.jobs()[id])
+		if !ok {
+			t.Fatalf("job %s calls no workflow", id)
+		}
+		return j
 	}
 	get := func(v any, path ...string) any {
 		for _, k := range path {
@@ -307,14 +434,20 @@ func TestHostileValues(t *testing.T) {
 		}
 		return v
 	}
-	check := func(what string, got any, want string) {
+	// check evaluates got in the called workflow of job id (or, with id
+	// "", as plain data) and compares it with want.
+	check := func(what, id string, got any, want string) {
 		t.Helper()
 		s, ok := got.(string)
 		if !ok {
 			t.Errorf("%s: got %#v, want a string", what, got)
 			return
 		}
-		v, err := evalData(s)
+		var inputs map[string]string
+		if id != "" {
+			inputs = inputsOf(t, ws, id)
+		}
+		v, err := evalIn(s, inputs)
 		if err != nil {
 			t.Errorf("%s: %v", what, err)
 		} else if v != want {
@@ -331,53 +464,59 @@ func TestHostileValues(t *testing.T) {
 		t.Errorf("deploy condition does not compare with the branch: %s", cond)
 	}
 
-	check("drift RELEASE_GEN", get(step(release, "drift", "Check that the generated files are up to date"), "env", "RELEASE_GEN"), hostileDrift)
-	check("drift SPEC_DIR", get(step(release, "drift", "Check that the generated files are up to date"), "env", "SPEC_DIR"), hostileDir)
+	check("drift RELEASE_GEN", "", get(step(release, "drift", "Check that the generated files are up to date"), "env", "RELEASE_GEN"), hostileDrift)
+	check("drift SPEC_DIR", "", get(step(release, "drift", "Check that the generated files are up to date"), "env", "SPEC_DIR"), hostileDir)
 
-	check("matrix version", get(jobs, "test-web", "strategy", "matrix", "version").([]any)[0], hostileVer)
-	check("cache path", get(step(release, "test-web", "Cache dependencies"), "with", "path"), "~/.npm\n"+hostileCache+"\n")
-	test := step(release, "test-web", "Test")
-	check("test working-directory", test["working-directory"], hostilePath)
-	check("test glob", get(test, "env", "TEST_GLOB"), hostileGlob)
-	check("test command", get(test, "env", "TEST_COMMAND"), hostileTest)
-	check("test command (no split)", get(step(release, "test-jobs", "Test"), "env", "TEST_COMMAND"), hostileTest)
-
-	check("build command", get(step(release, "build-web", "Build"), "env", "BUILD_COMMAND"), hostileBuild)
-	check("build working-directory", step(release, "build-web", "Build")["working-directory"], hostilePath)
-	check("build node-version", get(step(release, "build-web", "Set up Node.js"), "with", "node-version"), hostileVer)
-	check("container build command", get(step(release, "build-jobs", "Build"), "env", "BUILD_COMMAND"), hostileBuild)
-	check("container build path", get(step(release, "build-jobs", "Build"), "env", "SERVICE_PATH"), hostilePath)
-	check("container build image", get(step(release, "build-jobs", "Build"), "env", "BUILD_IMAGE"), "python:"+hostileVer)
-	push := step(release, "build-web", "Build and push")
-	check("build context", get(push, "with", "context"), hostilePath)
-	check("dockerfile", get(push, "with", "file"), hostilePath+"/Dockerfile")
-	check("platforms", get(push, "with", "platforms"), hostilePlat)
-	check("cache scope", get(push, "with", "cache-from"), "type=gha,scope=web")
-	check("tags IMAGE", get(step(release, "build-web", "Compute image tags"), "env", "IMAGE"), hostileReg+"/web")
-
-	ref := get(jobs, "scan-web", "env", "IMAGE_REF").(string)
-	image, digest, _ := strings.Cut(ref, "@${{")
-	check("scan image", image, hostileReg+"/web")
-	if digest != " needs.build-web.outputs.digest }}" {
-		t.Errorf("scan digest expression = %q", digest)
+	var matrix struct{ Version []string }
+	if err := json.Unmarshal([]byte(inputsOf(t, ws, "test-web")["matrix"]), &matrix); err != nil || len(matrix.Version) != 1 {
+		t.Errorf("matrix input of test-web: %v %v", matrix, err)
+	} else if matrix.Version[0] != hostileVer {
+		t.Errorf("matrix version = %q", matrix.Version[0])
 	}
-	check("scan platforms", get(jobs, "scan-web", "env", "PLATFORMS"), hostilePlat)
-	check("severity", get(step(release, "scan-web", "Scan for vulnerabilities"), "env", "SEVERITY"), hostileSev)
-	check("deny", get(step(release, "scan-web", "Check licenses"), "env", "DENY"), hostileDeny)
+	if got := get(calledJob("test-web"), "strategy", "matrix"); got != "${{ fromJSON(inputs.matrix) }}" {
+		t.Errorf("test matrix = %v", got)
+	}
+	check("cache path", "test-web", get(step(release, "test-web", "Cache dependencies"), "with", "path"), "~/.npm\n"+hostileCache+"\n")
+	test := step(release, "test-web", "Test", "inputs.test-glob != ''")
+	check("test working-directory", "test-web", test["working-directory"], hostilePath)
+	check("test glob", "test-web", get(test, "env", "TEST_GLOB"), hostileGlob)
+	check("test command", "test-web", get(test, "env", "TEST_COMMAND"), hostileTest)
+	check("test command (no split)", "test-jobs", get(step(release, "test-jobs", "Test", "inputs.test-glob == ''"), "env", "TEST_COMMAND"), hostileTest)
 
-	check("sign image", get(jobs, "sign-web", "env", "IMAGE"), hostileReg+"/web")
-	check("sign key", get(step(release, "sign-web", "Sign image"), "env", "COSIGN_KEY_REF"), hostileKey)
-	check("attest key", get(step(release, "sign-web", "Attest SBOM"), "env", "COSIGN_KEY_REF"), hostileKey)
+	onRunner := "inputs.build-command != '' && inputs.build-image == ''"
+	check("build command", "build-web", get(step(release, "build-web", "Build", onRunner), "env", "BUILD_COMMAND"), hostileBuild)
+	check("build working-directory", "build-web", step(release, "build-web", "Build", onRunner)["working-directory"], hostilePath)
+	check("build node-version", "build-web", get(step(release, "build-web", "Set up Node.js"), "with", "node-version"), hostileVer)
+	check("container build command", "build-jobs", get(step(release, "build-jobs", "Build"), "env", "BUILD_COMMAND"), hostileBuild)
+	check("container build path", "build-jobs", get(step(release, "build-jobs", "Build"), "env", "SERVICE_PATH"), hostilePath)
+	check("container build image", "build-jobs", get(step(release, "build-jobs", "Build"), "env", "BUILD_IMAGE"), "python:"+hostileVer)
+	push := step(release, "build-web", "Build and push")
+	check("build context", "build-web", get(push, "with", "context"), hostilePath)
+	if got := get(push, "with", "file"); got != "${{ inputs.path }}/Dockerfile" {
+		t.Errorf("dockerfile = %q", got)
+	}
+	check("platforms", "build-web", get(push, "with", "platforms"), hostilePlat)
+	check("cache scope", "build-web", get(push, "with", "cache-from"), "type=gha,scope=web")
+	check("tags IMAGE", "build-web", get(step(release, "build-web", "Compute image tags"), "env", "IMAGE"), hostileReg+"/web")
 
-	check("environment url", get(jobs, "deploy-web-live", "environment", "url"), hostileURL)
-	check("namespace", get(jobs, "deploy-web-live", "env", "NAMESPACE"), hostileNS)
-	check("health path", get(step(release, "deploy-web-live", "Check health"), "env", "HEALTH_PATH"), hostileHealth)
-	check("slack channel", get(step(release, "notify", "Notify Slack"), "env", "SLACK_CHANNEL"), hostileSlack)
+	check("scan image", "scan-web", get(calledJob("scan-web"), "env", "IMAGE_REF"), hostileReg+"/web@${{ needs.build-web.outputs.digest }}")
+	check("scan platforms", "scan-web", get(calledJob("scan-web"), "env", "PLATFORMS"), hostilePlat)
+	check("severity", "scan-web", get(step(release, "scan-web", "Scan for vulnerabilities"), "env", "SEVERITY"), hostileSev)
+	check("deny", "scan-web", get(step(release, "scan-web", "Check licenses"), "env", "DENY"), hostileDeny)
 
-	check("promote image", get(step(promote, "promote", "Promote web"), "env", "IMAGE"), hostileReg+"/web")
-	check("promote key", get(step(promote, "promote", "Promote web"), "env", "COSIGN_KEY_REF"), hostileKey)
-	check("promote branch", get(step(promote, "promote", "Check out the release branch"), "with", "ref"), hostileBranch)
-	check("gitops branch", get(step(promote, "promote", "Update the GitOps values"), "env", "BRANCH"), hostileBranch)
+	check("sign image", "sign-web", get(calledJob("sign-web"), "env", "IMAGE"), hostileReg+"/web")
+	check("sign key", "sign-web", get(step(release, "sign-web", "Sign image"), "env", "COSIGN_KEY_REF"), hostileKey)
+	check("attest key", "sign-web", get(step(release, "sign-web", "Attest SBOM"), "env", "COSIGN_KEY_REF"), hostileKey)
+
+	check("environment url", "deploy-web-live", get(calledJob("deploy-web-live"), "environment", "url"), hostileURL)
+	check("namespace", "deploy-web-live", get(calledJob("deploy-web-live"), "env", "NAMESPACE"), hostileNS)
+	check("health path", "deploy-web-live", get(step(release, "deploy-web-live", "Check health"), "env", "HEALTH_PATH"), hostileHealth)
+	check("slack channel", "", get(step(release, "notify", "Notify Slack"), "env", "SLACK_CHANNEL"), hostileSlack)
+
+	check("promote image", "", get(step(promote, "promote", "Promote web"), "env", "IMAGE"), hostileReg+"/web")
+	check("promote key", "", get(step(promote, "promote", "Promote web"), "env", "COSIGN_KEY_REF"), hostileKey)
+	check("promote branch", "", get(step(promote, "promote", "Check out the release branch"), "with", "ref"), hostileBranch)
+	check("gitops branch", "", get(step(promote, "promote", "Update the GitOps values"), "env", "BRANCH"), hostileBranch)
 }
 
 // TestShardScript runs the shard selection in bash: shards are disjoint,

@@ -10,15 +10,26 @@ import (
 	"release-gen.dev/release-gen/compiler/model"
 )
 
-// signJob signs the image by digest with cosign and attests its SBOM.
-// Without a key, signing is keyless: cosign gets a short-lived certificate
-// for the workflow's OIDC identity from Sigstore (id-token: write). With a
-// key reference (for example awskms://...), cosign signs with that key.
-func (g *gen) signJob(pj *model.Job) (*job, error) {
-	svc := pj.Service
+// signWorkflow builds release-sign.yml: it signs the image by digest with
+// cosign and attests its SBOM. Without a key, signing is keyless: cosign
+// gets a short-lived certificate for the workflow's OIDC identity from
+// Sigstore (id-token: write). With a key reference (for example
+// awskms://...), cosign signs with that key.
+func (g *gen) signWorkflow(pjs []*model.Job) (*called, error) {
 	sign := g.m.Security.Sign
-	if svc == nil || sign == nil {
-		return nil, fmt.Errorf("internal error: github: sign job %s has no service or no signing policy", pj.ID)
+	if sign == nil {
+		return nil, fmt.Errorf("internal error: github: sign job %s has no signing policy", pjs[0].ID)
+	}
+	c := newCalled(model.JobSign, pjs)
+	service := c.key("service", "name of the service: its image is <registry>/<service>")
+	digest := c.input("digest", "string", "digest of the image to sign (sha256:...)")
+	image, err := g.imageOf(service, pjs)
+	if err != nil {
+		return nil, err
+	}
+	for _, pj := range pjs {
+		service.set(pj.ID, pj.Service.Name)
+		digest.set(pj.ID, expr(digestOf(pj.Service)))
 	}
 	p := g.registryPerms(perms{}, true)
 	if sign.Key == "" || g.signNeedsAWS() {
@@ -27,7 +38,7 @@ func (g *gen) signJob(pj *model.Job) (*job, error) {
 	j := &job{
 		Timeout:     15,
 		Permissions: p,
-		Env:         env("IMAGE", g.m.Image(svc), "DIGEST", expr(digestOf(svc))),
+		Env:         env("IMAGE", expr(image), "DIGEST", expr(digest.ref())),
 		Steps:       g.loginSteps(),
 	}
 	if g.signNeedsAWS() {
@@ -58,8 +69,9 @@ func (g *gen) signJob(pj *model.Job) (*job, error) {
 			attest.Run = `cosign attest --yes --key "$COSIGN_KEY_REF" --type spdxjson --predicate ` + shell.SBOMFile + ` "$IMAGE@$DIGEST"` + "\n"
 		}
 		j.Steps = append(j.Steps,
-			step{Name: "Download SBOM", Uses: &actDownloadArtifact, With: obj("name", sbomArtifact(svc))},
+			step{Name: "Download SBOM", Uses: &actDownloadArtifact, With: obj("name", sbomArtifact(service))},
 			attest)
 	}
-	return j, nil
+	c.job = j
+	return c, nil
 }

@@ -1,8 +1,6 @@
 package githubactions
 
 import (
-	"strconv"
-
 	"gopkg.in/yaml.v3"
 
 	"release-gen.dev/release-gen/targets/internal/yamlenc"
@@ -11,18 +9,22 @@ import (
 // step is one workflow step. Every step has a name; a step either uses a
 // pinned action or runs a bash script that reads its inputs from Env.
 type step struct {
-	Name    string
-	ID      string
-	If      expr
-	Uses    *action
-	With    *yaml.Node
-	Env     *yaml.Node
-	WorkDir string // working-directory (data)
-	Run     string // bash script; GitHub expressions never appear in it
+	Name     string
+	NameExpr expr // a name that reads inputs, instead of Name
+	ID       string
+	If       expr
+	Uses     *action
+	With     *yaml.Node
+	Env      *yaml.Node
+	WorkDir  expr   // working-directory (from an input)
+	Run      string // bash script; GitHub expressions never appear in it
 }
 
 func (s step) node() *yaml.Node {
 	n := obj("name", s.Name)
+	if s.NameExpr != "" {
+		n = obj("name", s.NameExpr)
+	}
 	if s.ID != "" {
 		set(n, "id", s.ID)
 	}
@@ -51,7 +53,8 @@ type job struct {
 	Environment *yaml.Node
 	Permissions perms
 	Concurrency *yaml.Node
-	Timeout     int // timeout-minutes
+	Timeout     int  // timeout-minutes
+	TimeoutExpr expr // timeout-minutes from an input, instead of Timeout
 	Strategy    *yaml.Node
 	Container   *yaml.Node
 	Outputs     *yaml.Node
@@ -61,17 +64,16 @@ type job struct {
 
 func (j *job) node() *yaml.Node {
 	n := yamlenc.Map()
-	switch {
-	case len(j.Needs) > 4:
-		set(n, "needs", j.Needs)
-	case len(j.Needs) > 0:
-		set(n, "needs", flowStrs(j.Needs...))
-	}
+	setNeeds(n, j.Needs)
 	if j.If != "" {
 		set(n, "if", j.If)
 	}
 	set(n, "runs-on", runner)
-	set(n, "timeout-minutes", j.Timeout)
+	if j.TimeoutExpr != "" {
+		set(n, "timeout-minutes", j.TimeoutExpr)
+	} else {
+		set(n, "timeout-minutes", j.Timeout)
+	}
 	set(n, "permissions", j.Permissions.node())
 	set(n, "environment", j.Environment)
 	set(n, "concurrency", j.Concurrency)
@@ -85,6 +87,16 @@ func (j *job) node() *yaml.Node {
 	}
 	set(n, "steps", steps)
 	return n
+}
+
+// setNeeds writes a job's needs: in flow style when there are few.
+func setNeeds(n *yaml.Node, needs []string) {
+	switch {
+	case len(needs) > 4:
+		set(n, "needs", needs)
+	case len(needs) > 0:
+		set(n, "needs", flowStrs(needs...))
+	}
 }
 
 // perms is a job's permissions, in the order they are added. The zero
@@ -124,6 +136,3 @@ func checkout() step {
 func setupBuildx() step {
 	return step{Name: "Set up Docker Buildx", Uses: &actSetupBuildx}
 }
-
-// itoa formats an int for an env value (env values are strings).
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -2,6 +2,8 @@ package githubactions
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 
@@ -30,8 +32,17 @@ const (
 // Name returns "github", the target's name in specs and on the command line.
 func (Target) Name() string { return "github" }
 
-// Outputs lists the two workflow files.
-func (Target) Outputs() []string { return []string{PromotePath, ReleasePath} }
+// Outputs lists every workflow file the target may write, sorted: promote,
+// the reusable workflow of each kind of job that release.yml calls (only
+// the kinds the plan has are written), and release.yml.
+func (Target) Outputs() []string {
+	out := []string{PromotePath, ReleasePath}
+	for _, k := range calledKinds {
+		out = append(out, calledPath(k))
+	}
+	slices.Sort(out)
+	return out
+}
 
 // Check reports what the workflows cannot express: names that GitHub does
 // not accept as job ids, environment names or secret names, and canary
@@ -43,8 +54,9 @@ func (Target) Check(m *model.Release) diag.List {
 	return check(m)
 }
 
-// Render returns release.yml and promote.yml, sorted by path, or nothing
-// when m does not select the github target.
+// Render returns promote.yml, release.yml and the reusable workflows that
+// release.yml calls, sorted by path, or nothing when m does not select the
+// github target.
 func (Target) Render(m *model.Release) ([]targets.File, error) {
 	if !m.HasTarget("github") {
 		return nil, nil
@@ -56,7 +68,7 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 		return nil, ds.Sort()[0]
 	}
 	g := &gen{m: m, sec: secret.Resolve(m.Secrets)}
-	release, err := g.release()
+	release, calls, err := g.release()
 	if err != nil {
 		return nil, err
 	}
@@ -64,11 +76,17 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	var files []targets.File
-	for _, f := range []struct {
+	type doc struct {
 		path string
 		doc  *yaml.Node
-	}{{PromotePath, promote}, {ReleasePath, release}} {
+	}
+	docs := []doc{{PromotePath, promote}, {ReleasePath, release}}
+	for _, c := range calls {
+		docs = append(docs, doc{calledPath(c.kind), c.workflow(g)})
+	}
+	slices.SortFunc(docs, func(a, b doc) int { return strings.Compare(a.path, b.path) })
+	var files []targets.File
+	for _, f := range docs {
 		b, err := yamlenc.Encode(f.doc)
 		if err != nil {
 			return nil, fmt.Errorf("internal error: github: encoding %s: %w", f.path, err)
@@ -90,4 +108,7 @@ var workflowLimit = targets.SizeLimit{
 type gen struct {
 	m   *model.Release
 	sec secret.Names
+	// reads collects the secrets the called workflow being built reads;
+	// see gen.secret.
+	reads *[]string
 }

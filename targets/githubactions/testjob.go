@@ -1,6 +1,7 @@
 package githubactions
 
 import (
+	"encoding/json"
 	"fmt"
 	"path"
 	"strings"
@@ -8,7 +9,6 @@ import (
 	"release-gen.dev/release-gen/targets/internal/shell"
 
 	"release-gen.dev/release-gen/compiler/model"
-	"release-gen.dev/release-gen/targets/internal/yamlenc"
 )
 
 // containerImage returns the official image tests of a service run in, for
@@ -31,83 +31,167 @@ func containerImage(t model.Toolchain) (image, suffix string, ok bool) {
 	return image, suffix, true
 }
 
-// testJob runs a service's tests once per toolchain version and shard.
-func (g *gen) testJob(pj *model.Job) (*job, error) {
-	svc := pj.Service
-	if svc == nil {
-		return nil, fmt.Errorf("internal error: github: test job %s has no service", pj.ID)
-	}
-	versions := pj.Versions
-	if len(versions) == 0 {
-		versions = svc.Versions
-	}
-	if len(versions) == 0 {
-		return nil, fmt.Errorf("internal error: github: test job %s has no toolchain version", pj.ID)
-	}
-	matrix := obj("version", flowStrs(versions...))
-	if pj.Shards > 1 {
-		shards := yamlenc.Seq()
-		for i := range pj.Shards {
-			shards.Content = append(shards.Content, yamlenc.Int(i))
+// testWorkflow builds release-test.yml: a service's tests, once per
+// toolchain version and shard (the matrix input, as JSON). Steps that only
+// some services take (Node.js set-up, the dependency cache, a test split)
+// run on a condition on the inputs that carry their values; a test
+// container is used when the container-image input is set.
+func (g *gen) testWorkflow(pjs []*model.Job) (*called, error) {
+	c := newCalled(model.JobTest, pjs)
+	path := c.key("path", "directory of the service: the tests run in it")
+	matrix := c.input("matrix", "string", "the strategy.matrix, as JSON: version (toolchain versions) and, for split tests, shard (0, 1, ...)")
+	command := c.input("test-command", "string", "the service's test command (bash)")
+	setupNode := c.input("setup-node", "boolean", "set up Node.js in the matrix version")
+	image := c.input("container-image", "string", "image the tests run in, tagged with the matrix version; empty: on the runner")
+	suffix := c.input("container-tag-suffix", "string", "what the image's tags take after the version")
+	cachePaths := c.input("cache-paths", "string", "paths to cache, one a line")
+	cacheKey := c.input("cache-key", "string", "start of the cache key; empty: no cache")
+	lockFile := c.input("lock-file", "string", "lockfile the cache is keyed on")
+	glob := c.input("test-glob", "string", "glob of the test files to split across shards; empty: no split")
+	shards := c.input("shards", "number", "number of shards the test files are split into")
+	var nodes, containers, caches, splits = map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, pj := range pjs {
+		svc := pj.Service
+		if svc == nil {
+			return nil, fmt.Errorf("internal error: github: test job %s has no service", pj.ID)
 		}
-		set(matrix, "shard", yamlenc.Flow(shards))
+		versions := pj.Versions
+		if len(versions) == 0 {
+			versions = svc.Versions
+		}
+		if len(versions) == 0 {
+			return nil, fmt.Errorf("internal error: github: test job %s has no toolchain version", pj.ID)
+		}
+		m, err := matrixJSON(versions, pj.Shards)
+		if err != nil {
+			return nil, fmt.Errorf("internal error: github: test job %s: %w", pj.ID, err)
+		}
+		id := pj.ID
+		path.set(id, svc.Path)
+		matrix.set(id, m)
+		command.set(id, svc.Test)
+		nodes[id] = svc.Toolchain.Language == "node"
+		if img, sfx, ok := containerImage(svc.Toolchain); ok && !nodes[id] {
+			containers[id] = true
+			image.set(id, img)
+			if sfx != "" {
+				suffix.set(id, sfx)
+			}
+		}
+		if paths, key, lock, ok := g.cache(svc); ok {
+			caches[id] = true
+			cachePaths.set(id, paths)
+			cacheKey.set(id, key)
+			lockFile.set(id, lock)
+		}
+		if ts := svc.TestSplit; ts != nil && pj.Shards > 1 {
+			splits[id] = true
+			glob.set(id, ts.Glob)
+			shards.set(id, pj.Shards)
+		}
 	}
 	j := &job{
 		Timeout:     30,
 		Permissions: perms{}.with("contents", "read"),
-		Strategy:    obj("fail-fast", false, "matrix", matrix),
+		Strategy:    obj("fail-fast", false, "matrix", expr("${{ fromJSON(inputs.matrix) }}")),
 		Steps:       []step{checkout()},
 	}
-	lang := svc.Toolchain.Language
-	if lang == "node" {
+	if cond, ok := c.when(nodes, "inputs.setup-node"); ok {
+		if cond != "" {
+			for _, id := range c.callers {
+				setupNode.set(id, nodes[id])
+			}
+		}
 		j.Steps = append(j.Steps, step{
 			Name: "Set up Node.js",
+			If:   cond,
 			Uses: &actSetupNode,
 			With: obj("node-version", expr("${{ matrix.version }}")),
 		})
-	} else if image, suffix, ok := containerImage(svc.Toolchain); ok {
-		j.Container = obj("image", expr(literal(image)+":${{ matrix.version }}"+suffix))
 	}
-	if c := g.cacheStep(svc); c != nil {
-		j.Steps = append(j.Steps, *c)
+	if cond, ok := c.when(containers, "inputs.container-image != ''"); ok {
+		tag := "inputs.container-image, matrix.version"
+		format := "{0}:{1}"
+		if suffix.declared() {
+			tag += ", inputs.container-tag-suffix"
+			format += "{2}"
+		}
+		ref := expr("${{ format('" + format + "', " + tag + ") }}")
+		if cond != "" {
+			// An image that evaluates to "" runs the job on the runner.
+			ref = expr("${{ inputs.container-image != '' && format('" + format + "', " + tag + ") || '' }}")
+		}
+		j.Container = obj("image", ref)
 	}
-	j.Steps = append(j.Steps, testStep(svc, pj.Shards))
-	return j, nil
+	if cond, ok := c.when(caches, "inputs.cache-key != ''"); ok {
+		prefix := cacheKey.ref() + "-${{ matrix.version }}-"
+		j.Steps = append(j.Steps, step{
+			Name: "Cache dependencies",
+			If:   cond,
+			Uses: &actCache,
+			With: obj(
+				"path", expr(cachePaths.ref()),
+				"key", expr(prefix+"${{ hashFiles(inputs.lock-file) }}"),
+				"restore-keys", expr(prefix),
+			),
+		})
+	}
+	plain := step{Name: "Test", WorkDir: expr(path.ref()), Env: env("TEST_COMMAND", expr(command.ref())), Run: shell.RunTest}
+	split := step{
+		Name:    "Test",
+		WorkDir: expr(path.ref()),
+		Env: env(
+			"TEST_COMMAND", expr(command.ref()),
+			"TEST_GLOB", expr(glob.ref()),
+			"TEST_SHARD", expr("${{ matrix.shard }}"),
+			"TEST_SHARDS", expr(shards.ref()),
+		),
+		Run: shell.Prelude + shell.Shard + shell.RunTest,
+	}
+	switch cond, ok := c.when(splits, "inputs.test-glob != ''"); {
+	case !ok:
+		j.Steps = append(j.Steps, plain)
+	case cond == "":
+		j.Steps = append(j.Steps, split)
+	default:
+		split.If, plain.If = cond, "inputs.test-glob == ''"
+		j.Steps = append(j.Steps, split, plain)
+	}
+	c.job = j
+	return c, nil
 }
 
-// cacheStep caches the package manager's directories (and the spec's extra
-// paths), keyed on the service's lockfile, per toolchain version.
-func (g *gen) cacheStep(svc *model.Service) *step {
+// matrixJSON is a test job's strategy.matrix as JSON: the toolchain
+// versions, and the shard numbers when the tests are split.
+func matrixJSON(versions []string, shards int) (string, error) {
+	m := struct {
+		Version []string `json:"version"`
+		Shard   []int    `json:"shard,omitempty"`
+	}{Version: versions}
+	if shards > 1 {
+		for i := range shards {
+			m.Shard = append(m.Shard, i)
+		}
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(b.String(), "\n"), nil
+}
+
+// cache returns what the dependency cache of a service's tests is made of:
+// the package manager's directories and the spec's extra paths (one a
+// line), the start of the key (per toolchain version, the key goes on
+// with the version and the lockfile's hash) and the lockfile. ok is false
+// when the service has no cache.
+func (g *gen) cache(svc *model.Service) (paths, key, lock string, ok bool) {
 	t := svc.Toolchain
 	if !g.m.Caches.Dependencies || len(t.CachePaths) == 0 || t.LockFile == "" {
-		return nil
+		return "", "", "", false
 	}
-	paths := append(append([]string{}, t.CachePaths...), g.m.Caches.Paths...)
-	prefix := literal(svc.Name+"-"+t.Language) + "-${{ matrix.version }}-"
-	lock := path.Join(svc.Path, t.LockFile)
-	return &step{
-		Name: "Cache dependencies",
-		Uses: &actCache,
-		With: obj(
-			"path", strings.Join(paths, "\n")+"\n",
-			"key", expr(prefix+"${{ hashFiles("+exprString(lock)+") }}"),
-			"restore-keys", expr(prefix),
-		),
-	}
-}
-
-// testStep runs the service's test command in its directory. With a test
-// split, it first selects this shard's files; see shell.Shard.
-func testStep(svc *model.Service, shards int) step {
-	s := step{Name: "Test", WorkDir: svc.Path, Env: env("TEST_COMMAND", svc.Test), Run: shell.RunTest}
-	if ts := svc.TestSplit; ts != nil && shards > 1 {
-		s.Env = env(
-			"TEST_COMMAND", svc.Test,
-			"TEST_GLOB", ts.Glob,
-			"TEST_SHARD", expr("${{ matrix.shard }}"),
-			"TEST_SHARDS", itoa(shards),
-		)
-		s.Run = shell.Prelude + shell.Shard + shell.RunTest
-	}
-	return s
+	all := append(append([]string{}, t.CachePaths...), g.m.Caches.Paths...)
+	return strings.Join(all, "\n") + "\n", svc.Name + "-" + t.Language, path.Join(svc.Path, t.LockFile), true
 }

@@ -18,7 +18,10 @@ const ManifestGlob = ".release-gen/**"
 func outputGlobs(target string) []string {
 	switch target {
 	case "github":
-		return []string{".github/workflows/promote.yml", ".github/workflows/release.yml"}
+		return []string{".github/workflows/promote.yml", ".github/workflows/release-build.yml",
+			".github/workflows/release-deploy.yml", ".github/workflows/release-scan.yml",
+			".github/workflows/release-sign.yml", ".github/workflows/release-test.yml",
+			".github/workflows/release.yml"}
 	case "gitlab":
 		return []string{".gitlab-ci.yml"}
 	case "jenkins":

@@ -75,6 +75,11 @@ func TestShopConfig(t *testing.T) {
 		"**/node_modules/**", "**/bower_components/**", "**/vendor/**", "**/__tests__/**", "**/test/**", "**/tests/**", "**/__fixtures__/**",
 		"examples/shop/.circleci/config.yml",
 		"examples/shop/.github/workflows/promote.yml",
+		"examples/shop/.github/workflows/release-build.yml",
+		"examples/shop/.github/workflows/release-deploy.yml",
+		"examples/shop/.github/workflows/release-scan.yml",
+		"examples/shop/.github/workflows/release-sign.yml",
+		"examples/shop/.github/workflows/release-test.yml",
 		"examples/shop/.github/workflows/release.yml",
 		"examples/shop/.gitlab-ci.yml",
 		"examples/shop/.release-gen/**",
@@ -148,7 +153,10 @@ func TestRootLayout(t *testing.T) {
 	if diff := cmp.Diff([]string{`/^[^/]+\.cue$/`}, c.CustomManagers[0].ManagerFilePatterns); diff != "" {
 		t.Errorf("managerFilePatterns (-want +got):\n%s", diff)
 	}
-	want := append(slices.Clone(recommendedIgnorePaths), ".github/workflows/promote.yml", ".github/workflows/release.yml", ".release-gen/**", "renovate.json")
+	want := append(slices.Clone(recommendedIgnorePaths), ".github/workflows/promote.yml",
+		".github/workflows/release-build.yml", ".github/workflows/release-deploy.yml", ".github/workflows/release-scan.yml",
+		".github/workflows/release-sign.yml", ".github/workflows/release-test.yml",
+		".github/workflows/release.yml", ".release-gen/**", "renovate.json")
 	if diff := cmp.Diff(want, c.IgnorePaths); diff != "" {
 		t.Errorf("ignorePaths (-want +got):\n%s", diff)
 	}
