@@ -2,7 +2,6 @@ package fileset
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -55,7 +54,7 @@ func checkUnchanged(t *testing.T, root string, before map[string]node, err error
 func TestWriteFailsAtEveryStep(t *testing.T) {
 	_, s := faultScenario(t)
 	counter := &faultFS{}
-	if _, err := write(counter, s, 1); err != nil {
+	if _, err := write(counter, s); err != nil {
 		t.Fatal(err)
 	}
 	steps := counter.calls
@@ -72,7 +71,7 @@ func TestWriteFailsAtEveryStep(t *testing.T) {
 			}
 			return nil
 		}}
-		_, err := write(ffs, s, 1)
+		_, err := write(ffs, s)
 		step := strings.ReplaceAll(steps[n], root, "ROOT")
 		if err == nil {
 			// A failed hard link falls back to a copy; a failure while
@@ -155,7 +154,7 @@ func TestWriteFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			root, s := faultScenario(t)
 			before := snapshot(t, root)
-			_, err := write(&faultFS{fail: tt.fail(root)}, s, 1)
+			_, err := write(&faultFS{fail: tt.fail(root)}, s)
 			checkUnchanged(t, root, before, err)
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %q does not contain %q", err, tt.want)
@@ -176,7 +175,7 @@ func TestWriteWithoutHardLinks(t *testing.T) {
 	}
 	t.Run("success", func(t *testing.T) {
 		root, s := faultScenario(t)
-		if _, err := write(&faultFS{fail: noLinks}, s, 1); err != nil {
+		if _, err := write(&faultFS{fail: noLinks}, s); err != nil {
 			t.Fatal(err)
 		}
 		if drifts, err := Check(s); err != nil || len(drifts) != 0 {
@@ -195,7 +194,7 @@ func TestWriteWithoutHardLinks(t *testing.T) {
 				return err
 			}
 			return renames(n, op, name)
-		}}, s, 1)
+		}}, s)
 		if err == nil {
 			t.Fatal("Write succeeded")
 		}
@@ -231,7 +230,7 @@ func TestWriteRollbackFailure(t *testing.T) {
 			}
 		}
 		return nil
-	}}, s, 1)
+	}}, s)
 	if err == nil {
 		t.Fatal("Write succeeded")
 	}
@@ -277,7 +276,7 @@ func (r *syncRecorder) SyncFiles(root string, names []string) error {
 func TestWriteSyncsBeforeRenaming(t *testing.T) {
 	_, s := faultScenario(t)
 	rec := &syncRecorder{}
-	if _, err := write(rec, s, 1); err != nil {
+	if _, err := write(rec, s); err != nil {
 		t.Fatal(err)
 	}
 	if len(rec.synced) != 1 {
@@ -306,43 +305,5 @@ func TestWriteSyncsBeforeRenaming(t *testing.T) {
 	// manifest; each was staged in a temporary file that was synced.
 	if renames != 4 || len(synced) != renames {
 		t.Errorf("%d renames, %d files synced (%v); want 4 of each", renames, len(synced), rec.synced[0])
-	}
-}
-
-// TestWriteFailsWhileStagingInParallel stages many files four at a time
-// and fails the creation or the writing of each in turn: the tree must be
-// as before, with no temporary file left, however far the other workers
-// got.
-func TestWriteFailsWhileStagingInParallel(t *testing.T) {
-	many := func(root string) Set {
-		var files []targets.File
-		for i := range 24 {
-			files = append(files, gen(fmt.Sprintf("deploy/ecr/svc-%02d.json", i), "ecr", fmt.Sprintf("{\"n\": %d}\n", i)))
-		}
-		return set(root, allTargets, files...)
-	}
-	for _, op := range []string{"createtemp", "write"} {
-		for _, nth := range []int{0, 5, 23} {
-			t.Run(fmt.Sprintf("%s %d", op, nth), func(t *testing.T) {
-				root := t.TempDir()
-				mustWrite(t, set(root, allTargets, gen("deploy/ecr/old.json", "ecr", "{}\n")))
-				before := snapshot(t, root)
-				seen := 0 // faultFS calls fail under its lock
-				_, err := write(&faultFS{fail: func(_ int, gotOp, _ string) error {
-					if gotOp != op {
-						return nil
-					}
-					seen++
-					if seen-1 == nth {
-						return syscall.ENOSPC
-					}
-					return nil
-				}}, many(root), 4)
-				checkUnchanged(t, root, before, err)
-				if l := leftovers(t, root); len(l) > 0 {
-					t.Errorf("left %v", l)
-				}
-			})
-		}
 	}
 }

@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"release-gen.dev/release-gen/targets"
 )
@@ -77,11 +75,10 @@ type Result struct {
 // Write holds an exclusive lock on .release-gen/lock while it runs, so
 // concurrent builds of one tree run one after the other.
 func Write(s Set) (*Result, error) {
-	return write(osFS{}, s, runtime.GOMAXPROCS(0))
+	return write(osFS{}, s)
 }
 
-// write is Write on fsys, writing up to workers files at a time.
-func write(fsys fileSystem, s Set, workers int) (res *Result, err error) {
+func write(fsys fileSystem, s Set) (res *Result, err error) {
 	if err := checkSet(s); err != nil {
 		return nil, err
 	}
@@ -159,7 +156,7 @@ func write(fsys fileSystem, s Set, workers int) (res *Result, err error) {
 			protected[d] = true
 		}
 	}
-	t := &txn{plan: pl, made: make(map[string]bool), workers: max(workers, 1)}
+	t := &txn{plan: pl, made: make(map[string]bool)}
 	if err := t.commit(changed, internal, protected); err != nil {
 		if rbErr := t.rollback(); rbErr != nil {
 			kept := ""
@@ -220,8 +217,6 @@ type txn struct {
 	made map[string]bool
 	// undo holds the inverse of each step taken, in order.
 	undo []func() error
-	// workers is how many files stage writes at a time.
-	workers int
 }
 
 // commit makes the changes. Everything that can be done without changing
@@ -241,8 +236,12 @@ func (t *txn) commit(changed, internal []*plannedFile, protected map[string]bool
 			return err
 		}
 	}
-	if err := t.stage(filter(all, false)); err != nil {
-		return err
+	for _, f := range all {
+		if !f.afterPrune {
+			if err := t.stage(f); err != nil {
+				return err
+			}
+		}
 	}
 
 	for _, pr := range t.prunes {
@@ -253,8 +252,12 @@ func (t *txn) commit(changed, internal []*plannedFile, protected map[string]bool
 		t.undo = append(t.undo, func() error { return t.fsys.Rename(backup, name) })
 	}
 	t.removeEmptyDirs(protected)
-	if err := t.stage(filter(all, true)); err != nil {
-		return err
+	for _, f := range all {
+		if f.afterPrune {
+			if err := t.stage(f); err != nil {
+				return err
+			}
+		}
 	}
 	temps := make([]string, len(all))
 	for i, f := range all {
@@ -307,71 +310,26 @@ func (t *txn) backup(rel string, disk []byte, perm fs.FileMode) error {
 	return nil
 }
 
-// filter returns the files whose afterPrune is afterPrune.
-func filter(files []*plannedFile, afterPrune bool) []*plannedFile {
-	var out []*plannedFile
-	for _, f := range files {
-		if f.afterPrune == afterPrune {
-			out = append(out, f)
+// stage makes the directories f needs and writes its contents to a
+// temporary file beside it.
+func (t *txn) stage(f *plannedFile) error {
+	for _, d := range f.mkdirs {
+		if t.made[d] {
+			continue
 		}
-	}
-	return out
-}
-
-// stage makes the directories the files need, then writes each file's
-// contents to a temporary file beside it, t.workers files at a time.
-// Every temporary file made is on the undo list, in the order of files,
-// whatever the outcome; the error is the first in that order.
-func (t *txn) stage(files []*plannedFile) error {
-	for _, f := range files {
-		for _, d := range f.mkdirs {
-			if t.made[d] {
-				continue
-			}
-			name := t.abs(d)
-			if err := t.fsys.Mkdir(name, 0o755); err != nil {
-				return err
-			}
-			t.made[d] = true
-			t.undo = append(t.undo, func() error { return t.fsys.Remove(name) })
-		}
-	}
-	errs := make([]error, len(files))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(t.workers, len(files)) {
-		wg.Go(func() {
-			for i := range next {
-				errs[i] = t.writeTemp(files[i])
-			}
-		})
-	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for _, f := range files {
-		if f.temp != "" {
-			t.undo = append(t.undo, func() error { return removeIfExists(t.fsys, f.temp) })
-		}
-	}
-	for _, err := range errs {
-		if err != nil {
+		name := t.abs(d)
+		if err := t.fsys.Mkdir(name, 0o755); err != nil {
 			return err
 		}
+		t.made[d] = true
+		t.undo = append(t.undo, func() error { return t.fsys.Remove(name) })
 	}
-	return nil
-}
-
-// writeTemp writes f's contents to a new temporary file in its directory
-// and records its name in f.temp.
-func (t *txn) writeTemp(f *plannedFile) error {
 	tmp, err := t.fsys.CreateTemp(filepath.Dir(t.abs(f.path)), tempPattern)
 	if err != nil {
 		return err
 	}
 	f.temp = tmp.Name()
+	t.undo = append(t.undo, func() error { return removeIfExists(t.fsys, f.temp) })
 	if err := writeClose(tmp, f.data, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", f.path, err)
 	}
