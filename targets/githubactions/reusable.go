@@ -311,6 +311,23 @@ func (c *called) caller(id string, needs []string, cond expr) *yaml.Node {
 	return n
 }
 
+// pushedImage declares the inputs of a called workflow that works on an
+// image build-<svc> pushed: the service, which names the image, and the
+// image's digest, which every caller passes from its build's output. It
+// returns the service input, the image expression and the digest input.
+func (g *gen) pushedImage(c *called, pjs []*model.Job, verb string) (service *param, image string, digest *param, err error) {
+	service = c.key("service", "name of the service: its image is <registry>/<service>")
+	digest = c.input("digest", "string", "digest of the image to "+verb+" (sha256:...)")
+	if image, err = g.imageOf(service, pjs); err != nil {
+		return nil, "", nil, err
+	}
+	for _, pj := range pjs {
+		service.set(pj.ID, pj.Service.Name)
+		digest.set(pj.ID, expr(digestOf(pj.Service)))
+	}
+	return service, image, digest, nil
+}
+
 // imageOf is the expression of the image of the service that the input
 // service names: model.Release.Image, computed in the called workflow.
 func (g *gen) imageOf(service *param, pjs []*model.Job) (string, error) {

@@ -20,15 +20,9 @@ func sbomArtifact(service *param) expr { return expr("sbom-" + service.ref()) }
 // docker's registry credentials mounted read-only.
 func (g *gen) scanWorkflow(pjs []*model.Job) (*called, error) {
 	c := newCalled(model.JobScan, pjs)
-	service := c.key("service", "name of the service: its image is <registry>/<service>")
-	digest := c.input("digest", "string", "digest of the image to scan (sha256:...)")
-	image, err := g.imageOf(service, pjs)
+	service, image, digest, err := g.pushedImage(c, pjs, "scan")
 	if err != nil {
 		return nil, err
-	}
-	for _, pj := range pjs {
-		service.set(pj.ID, pj.Service.Name)
-		digest.set(pj.ID, expr(digestOf(pj.Service)))
 	}
 	sec := g.m.Security
 	j := &job{

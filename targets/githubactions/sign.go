@@ -21,15 +21,9 @@ func (g *gen) signWorkflow(pjs []*model.Job) (*called, error) {
 		return nil, fmt.Errorf("internal error: github: sign job %s has no signing policy", pjs[0].ID)
 	}
 	c := newCalled(model.JobSign, pjs)
-	service := c.key("service", "name of the service: its image is <registry>/<service>")
-	digest := c.input("digest", "string", "digest of the image to sign (sha256:...)")
-	image, err := g.imageOf(service, pjs)
+	service, image, digest, err := g.pushedImage(c, pjs, "sign")
 	if err != nil {
 		return nil, err
-	}
-	for _, pj := range pjs {
-		service.set(pj.ID, pj.Service.Name)
-		digest.set(pj.ID, expr(digestOf(pj.Service)))
 	}
 	p := g.registryPerms(perms{}, true)
 	if sign.Key == "" || g.signNeedsAWS() {
