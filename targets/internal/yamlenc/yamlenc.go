@@ -16,6 +16,7 @@ package yamlenc
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -225,18 +226,34 @@ func Encode(n *yaml.Node) ([]byte, error) {
 	return []byte(strings.Join(lines, "")), nil
 }
 
-// chunkable reports whether m is a block mapping worth encoding in pieces:
-// large, and with entries that encode the same alone as together (no
-// comments on the mapping itself).
-func chunkable(m *yaml.Node) bool {
-	return m.Kind == yaml.MappingNode && m.Style&yaml.FlowStyle == 0 && len(m.Content) >= 4 &&
-		m.HeadComment == "" && m.LineComment == "" && m.FootComment == "" && m.Anchor == "" &&
-		larger(m, chunkNodes)
+// chunkable reports whether n is a block mapping or sequence worth
+// encoding in pieces: large, and with no comment or anchor of its own nor,
+// for a sequence, on its items, so that its entries encode the same alone
+// as together. (yaml.v3 writes the line comment of a mapping item onto
+// the line of the item before it.)
+func chunkable(n *yaml.Node) bool {
+	switch {
+	case n.Style&yaml.FlowStyle != 0 || commented(n) || n.Anchor != "":
+		return false
+	case n.Kind == yaml.MappingNode && len(n.Content) >= 2:
+	case n.Kind == yaml.SequenceNode && len(n.Content) >= 2:
+		if slices.ContainsFunc(n.Content, commented) {
+			return false
+		}
+	default:
+		return false
+	}
+	return larger(n, chunkNodes)
 }
 
-// chunkNodes is the number of nodes from which a mapping is encoded in
-// pieces. Each piece costs an encoder (a few KB of buffers), so small
-// documents, such as one service's manifest, are encoded whole.
+// commented reports whether n has a comment of its own.
+func commented(n *yaml.Node) bool {
+	return n.HeadComment != "" || n.LineComment != "" || n.FootComment != ""
+}
+
+// chunkNodes is the number of nodes from which a mapping or sequence is
+// encoded in pieces. Each piece costs an encoder (a few KB of buffers), so
+// small documents, such as one service's manifest, are encoded whole.
 const chunkNodes = 2000
 
 // larger reports whether the tree under n has more than limit nodes. It
@@ -259,33 +276,67 @@ func larger(n *yaml.Node, limit int) bool {
 	return walk(n)
 }
 
-// encodeChunks writes n entry by entry when it is a large block mapping,
-// and the entries of its large block-mapping values one by one, so that
-// the encoder never holds more than one entry's events (yaml.v3 keeps every
-// event of a document until it is closed).
+// encodeChunks writes n in pieces where it is large: yaml.v3 keeps every
+// event of a document until the document ends, so one encoder for a large
+// document holds all of them in one growing slice.
 func encodeChunks(buf *bytes.Buffer, n *yaml.Node) error {
+	return encodeLevel(buf, n, 0)
+}
+
+// encodeLevel writes n, which is nested depth levels down (see
+// encodeOne). A large mapping is written entry by entry and a large
+// sequence item by item; an entry whose value is large in turn is written
+// as its key's line followed by the value, one level down.
+func encodeLevel(buf *bytes.Buffer, n *yaml.Node, depth int) error {
 	if !chunkable(n) {
-		return encodeOne(buf, n, false)
+		return encodeOne(buf, n, depth)
+	}
+	if n.Kind == yaml.SequenceNode {
+		for _, item := range n.Content {
+			if err := encodeOne(buf, part(n, item), depth); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	for i := 0; i < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if !chunkable(v) || k.LineComment != "" || k.FootComment != "" {
-			if err := encodeOne(buf, pair(k, v), false); err != nil {
+			if err := encodeOne(buf, pair(k, v), depth); err != nil {
 				return err
 			}
 			continue
 		}
-		first := &yaml.Node{Kind: yaml.MappingNode, Tag: v.Tag, Style: v.Style, Content: v.Content[:2]}
-		if err := encodeOne(buf, pair(k, first), false); err != nil {
+		if err := encodeKey(buf, k, depth); err != nil {
 			return err
 		}
-		for j := 2; j < len(v.Content); j += 2 {
-			if err := encodeOne(buf, pair(v.Content[j], v.Content[j+1]), true); err != nil {
-				return err
-			}
+		if err := encodeLevel(buf, v, depth+1); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// encodeKey writes the line of key k (with its head comment) for a block
+// value that follows one level down: it encodes k with a placeholder
+// mapping and drops the placeholder's line.
+func encodeKey(buf *bytes.Buffer, k *yaml.Node, depth int) error {
+	var out bytes.Buffer
+	if err := encodeOne(&out, pair(k, Map(nestKey, "placeholder")), depth); err != nil {
+		return err
+	}
+	b := out.Bytes()
+	tail := []byte(strings.Repeat("  ", depth+1) + nestKey + ": placeholder\n")
+	if !bytes.HasSuffix(b, tail) {
+		return fmt.Errorf("yamlenc: key encoded as %.40q", b)
+	}
+	buf.Write(b[:len(b)-len(tail)])
+	return nil
+}
+
+// part returns a node like the mapping or sequence n holding only content.
+func part(n *yaml.Node, content ...*yaml.Node) *yaml.Node {
+	return &yaml.Node{Kind: n.Kind, Tag: n.Tag, Style: n.Style, Content: content}
 }
 
 // pair returns the block mapping of one entry.
@@ -293,17 +344,15 @@ func pair(k, v *yaml.Node) *yaml.Node {
 	return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{k, v}}
 }
 
-// nestKey is the key encodeOne nests an entry under, and the first line
-// that nesting writes.
+// nestKey is the key encodeOne nests a piece under.
 const nestKey = "n"
 
-// encodeOne encodes n with its own encoder. A nested n is an entry of a
-// mapping one level down: it is encoded under a placeholder key, so that
-// yaml.v3 itself indents every line, including the continuation lines of
-// quoted scalars that break at U+2028 and the like, and the placeholder's
-// line is dropped.
-func encodeOne(buf *bytes.Buffer, n *yaml.Node, nested bool) error {
-	if nested {
+// encodeOne encodes n with its own encoder, as a value nested depth levels
+// down: under depth placeholder keys, so that yaml.v3 itself indents every
+// line, including the continuation lines of quoted scalars that break at
+// U+2028 and the like; the placeholders' lines are dropped.
+func encodeOne(buf *bytes.Buffer, n *yaml.Node, depth int) error {
+	for range depth {
 		n = pair(Key(nestKey), n)
 	}
 	var out bytes.Buffer
@@ -316,10 +365,10 @@ func encodeOne(buf *bytes.Buffer, n *yaml.Node, nested bool) error {
 		return err
 	}
 	b := out.Bytes()
-	if nested {
-		head := nestKey + ":\n"
+	for level := range depth {
+		head := strings.Repeat("  ", level) + nestKey + ":\n"
 		if !bytes.HasPrefix(b, []byte(head)) {
-			return fmt.Errorf("yamlenc: nested entry encoded as %.40q", b)
+			return fmt.Errorf("yamlenc: nested piece encoded as %.40q", out.Bytes())
 		}
 		b = b[len(head):]
 	}

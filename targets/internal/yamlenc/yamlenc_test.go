@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 
@@ -240,14 +241,39 @@ func TestEncodeInPieces(t *testing.T) {
 	if chunkable(Map("a", 1, "b", Map("c", 2))) {
 		t.Error("a small mapping would be encoded in pieces")
 	}
+	// A long list three levels down, as CircleCI's workflows.<name>.jobs,
+	// of scalars, of one-entry mappings and of nested lists.
+	var list []*yaml.Node
+	for copy := 0; len(list) < 3*chunkNodes; copy++ {
+		for i, s := range tricky {
+			list = append(list,
+				Str(s),
+				Map(fmt.Sprintf("job-%d-%d", copy, i), Map("requires", Strs(s, "b"), "name", s)),
+				Seq(Str(s), Seq(Str(s))),
+				Comment(Map("k", s), "item comment"),
+			)
+		}
+	}
+	workflow := Map("version", 2, "release", Map("jobs", Seq(list...)))
+	if chunkable(Get(Get(workflow, "release"), "jobs")) {
+		t.Fatal("a list with commented items would be encoded in pieces")
+	}
+	list = slices.DeleteFunc(list, commented)
+	workflow = Map("version", 2, "release", Map("jobs", Seq(list...)))
+	if !chunkable(Get(Get(workflow, "release"), "jobs")) {
+		t.Fatal("the workflow's job list is not large enough to be encoded in pieces")
+	}
 	for _, doc := range []*yaml.Node{
 		Map("name", "x", "jobs", jobs),
 		Spaced(Map("name", "x", "on", Map("push", Map()), "jobs", Spaced(jobs))),
 		Map("only", Map("a", 1)),
 		Seq(Str("a"), Str("b")),
+		Map("workflows", workflow, "after", 1),
+		Seq(list...),
+		Map("jobs", jobs, "workflows", Spaced(workflow)),
 	} {
 		var whole, pieces bytes.Buffer
-		if err := encodeOne(&whole, doc, false); err != nil {
+		if err := encodeOne(&whole, doc, 0); err != nil {
 			t.Fatal(err)
 		}
 		if err := encodeChunks(&pieces, doc); err != nil {
