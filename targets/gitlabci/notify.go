@@ -27,7 +27,7 @@ func (g *gen) notifyJobs() []namedJob {
 		if !s.Announces(ev.event) {
 			continue
 		}
-		vars := data("SLACK_CHANNEL", s.Channel, "STATUS", ev.status)
+		vars := append(data("SLACK_CHANNEL", s.Channel), own("STATUS", ev.status)...)
 		vars = append(vars,
 			ref("REPOSITORY", "$CI_PROJECT_PATH"),
 			ref("REF_NAME", "$CI_COMMIT_REF_NAME"),
