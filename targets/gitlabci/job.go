@@ -26,10 +26,10 @@ type idToken struct{ name, aud string }
 //
 // A job is written in two parts (parts): what jobs of its kind share,
 // which goes into a hidden template job, and what is its own, which the
-// job writes after extends: its needs, rules, environment, resource
-// group, matrix, cache, its own variables (variable.own), and the keys
-// listed in Own. Everything else, scripts included, comes from the job's
-// kind and the spec's global settings.
+// job writes after extends: its needs, environment, resource group,
+// matrix, cache, its own variables (variable.own), and the keys listed in
+// Own. Everything else, scripts and rules included, comes from the job's
+// kind, its trigger and the spec's global settings.
 type job struct {
 	Stage string
 	// Image is the job's image; empty uses default:image (dockerImage).
@@ -60,7 +60,7 @@ type job struct {
 	// Own lists the keys of the job that are its own although jobs of
 	// its kind usually share them, because their values come from the
 	// job's service or environment: "artifacts" that name the service,
-	// the "stage" and "timeout" of a deploy.
+	// the "stage" and "timeout" of a deploy, the "rules" of a Slack job.
 	Own []string
 }
 
@@ -115,7 +115,7 @@ func (j *job) parts() (shared, own *yaml.Node) {
 	if !j.AfterStages {
 		set("needs", needs, true)
 	}
-	set("rules", j.Rules, true)
+	set("rules", j.Rules, false)
 	set("environment", j.Environment, true)
 	if j.ResourceGroup != "" {
 		set("resource_group", j.ResourceGroup, true)

@@ -38,6 +38,7 @@ func (g *gen) notifyJobs() []namedJob {
 		out = append(out, namedJob{"notify-" + ev.event, &job{
 			Stage:       ".post",
 			AfterStages: true,
+			Own:         []string{"rules"},
 			Rules: yamlenc.Seq(
 				yamlenc.Map("if", mergeRequestRule, "when", "never"),
 				yamlenc.Map("when", ev.when),
