@@ -39,6 +39,10 @@ type File struct {
 	Target string
 	// Limit is the largest file the platform that reads it accepts.
 	Limit SizeLimit
+	// Size is the file's size as the platform measures it against Limit,
+	// when that is not len(Data): GitLab counts the memory the parsed
+	// YAML takes. Zero means len(Data).
+	Size int
 }
 
 // A SizeLimit is a platform's limit on the size of one file it reads.
@@ -49,6 +53,9 @@ type SizeLimit struct {
 	// "over ...": "GitHub Actions' 512,000 bytes per workflow file (a larger
 	// file starts no runs)".
 	Rule string
+	// Unit says what Bytes counts when it is not the file's bytes, after
+	// the number: "bytes of parsed YAML". Empty means "bytes".
+	Unit string
 }
 
 // Header returns the generated-file header line for a file whose comments

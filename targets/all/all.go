@@ -137,12 +137,19 @@ func selected(m *model.Release) []targets.Target {
 func checkSizes(m *model.Release, files []targets.File) diag.List {
 	var ds diag.List
 	for _, f := range files {
-		if f.Limit.Bytes == 0 || len(f.Data) <= f.Limit.Bytes {
+		size, unit := len(f.Data), "bytes"
+		if f.Size != 0 {
+			size = f.Size
+		}
+		if f.Limit.Unit != "" {
+			unit = f.Limit.Unit
+		}
+		if f.Limit.Bytes == 0 || size <= f.Limit.Bytes {
 			continue
 		}
 		ds = append(ds, diag.Errorf(m.Fields.Of("services", m.Pos), "output-size",
-			"%s: %s would be %s bytes for %d services, over %s: remove %q from targets, or release fewer services from this spec",
-			f.Target, f.Path, thousands(len(f.Data)), len(m.Services), f.Limit.Rule, f.Target))
+			"%s: %s would be %s %s for %d services, over %s: remove %q from targets, or release fewer services from this spec",
+			f.Target, f.Path, thousands(size), unit, len(m.Services), f.Limit.Rule, f.Target))
 	}
 	return ds
 }

@@ -23,16 +23,16 @@ func (g *gen) buildJob(pj *model.Job) (*job, error) {
 		return nil, fmt.Errorf("build job has no service")
 	}
 	l := g.login()
-	vars := data(
+	vars := own(
 		"IMAGE", g.m.Image(svc),
 		"SERVICE_PATH", svc.Path,
 		"DOCKERFILE", svc.Dockerfile,
-		"PLATFORMS", strings.Join(g.m.Platforms, ","),
 	)
+	vars = append(vars, data("PLATFORMS", strings.Join(g.m.Platforms, ","))...)
 	script := shell.Prelude + l.script
 	if strings.TrimSpace(svc.Build) != "" && len(svc.Versions) > 0 {
 		image, suffix := toolchainImage(svc.Toolchain)
-		vars = append(vars, data(
+		vars = append(vars, own(
 			"BUILD_IMAGE", image+":"+svc.Versions[len(svc.Versions)-1]+suffix,
 			"BUILD_COMMAND", svc.Build,
 		)...)

@@ -17,13 +17,16 @@ import (
 const checkName = "gitlab-unsupported"
 
 // GitLab's limits (doc/ci/yaml): jobs per parallel:matrix, needs per job,
-// and job name lengths (a job others need must be shorter).
+// and job name lengths (a job others need must be shorter); jobs with an
+// environment per pipeline (ci_pipeline_deployments, 500 on every plan by
+// default, doc/administration/instance_limits.md).
 const (
 	maxMatrix       = 200
 	maxNeeds        = 50
 	maxJobName      = 255
 	maxNeededJobLen = 128
 	maxEnvURL       = 255
+	maxDeployments  = 500
 )
 
 // gitlabVariable is how GitLab finds CI/CD variables in the keywords it
@@ -83,6 +86,16 @@ func checkPlan(m *model.Release) diag.List {
 		for _, id := range j.Needs {
 			needed[id] = true
 		}
+	}
+	deployments := 0
+	for _, j := range m.Plan.Jobs {
+		if j.Kind == model.JobDeploy || j.Kind == model.JobApprove {
+			deployments++
+		}
+	}
+	if deployments > maxDeployments {
+		ds = append(ds, diag.Errorf(m.Fields.Of("services", m.Pos), checkName,
+			"gitlab: the pipeline would have %d jobs with an environment (deploys and approvals); GitLab fails a pipeline with more than %d (ci_pipeline_deployments)", deployments, maxDeployments))
 	}
 	for _, j := range m.Plan.Jobs {
 		pos := jobPos(m, j)

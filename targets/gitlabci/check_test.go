@@ -50,6 +50,32 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+// TestCheckDeployments: a pipeline may hold at most 500 jobs with an
+// environment, approvals counted.
+func TestCheckDeployments(t *testing.T) {
+	m := shop(t)
+	deploys := 0
+	for _, j := range m.Plan.Jobs {
+		if j.Kind == model.JobDeploy || j.Kind == model.JobApprove {
+			deploys++
+		}
+	}
+	deploy := m.Plan.Job("deploy-auth-staging")
+	for deploys < maxDeployments {
+		m.Plan.Jobs = append(m.Plan.Jobs, deploy)
+		deploys++
+	}
+	if ds := (Target{}).Check(m); len(ds) > 0 {
+		t.Fatalf("%d jobs with an environment: %v", deploys, ds)
+	}
+	m.Plan.Jobs = append(m.Plan.Jobs, deploy)
+	want := `gitlab: the pipeline would have 501 jobs with an environment (deploys and approvals); GitLab fails a pipeline with more than 500 (ci_pipeline_deployments)`
+	ds := (Target{}).Check(m)
+	if len(ds) != 1 || ds[0].Message != want {
+		t.Errorf("Check = %v, want one: %s", ds, want)
+	}
+}
+
 // TestCheckAcceptsExamples: the examples and the hostile spec are valid
 // GitLab pipelines; check rejects nothing in them.
 func TestCheckAcceptsExamples(t *testing.T) {

@@ -37,6 +37,7 @@ func (g *gen) approveJob(pj *model.Job) (*job, error) {
 	}
 	return &job{
 		Stage:           deployStage(e),
+		Own:             []string{"stage"},
 		Rules:           rules,
 		Environment:     yamlenc.Map("name", e.Name, "action", "prepare", "deployment_tier", deploymentTier(e.Name)),
 		Uninterruptible: true,
@@ -62,9 +63,9 @@ func (g *gen) deployJob(pj *model.Job) (*job, error) {
 	}
 	yamlenc.Set(env, "deployment_tier", deploymentTier(e.Name))
 	l := g.login()
-	vars := data("SERVICE", svc.Name, "NAMESPACE", e.Namespace, "IMAGE", g.m.Image(svc))
+	vars := own("SERVICE", svc.Name, "NAMESPACE", e.Namespace, "IMAGE", g.m.Image(svc))
 	vars = append(vars, ref("SHA", "$CI_COMMIT_SHA"))
-	vars = append(vars, data("PORT", strconv.Itoa(svc.Port), "HEALTH_PATH", svc.Health, "PREFIX", e.TagPrefix)...)
+	vars = append(vars, own("PORT", strconv.Itoa(svc.Port), "HEALTH_PATH", svc.Health, "PREFIX", e.TagPrefix)...)
 	vars = append(vars, noCheckout...)
 	vars = append(vars, l.vars...)
 	vars = append(vars, passSecret(secret.KubeConfig, g.sec.KubeConfig)...)
@@ -76,7 +77,7 @@ func (g *gen) deployJob(pj *model.Job) (*job, error) {
 			return nil, err
 		}
 		wait = d
-		vars = append(vars, data("WAIT_SECONDS", strconv.Itoa(int(d/time.Second)))...)
+		vars = append(vars, own("WAIT_SECONDS", strconv.Itoa(int(d/time.Second)))...)
 		script += shell.CanaryWait
 	} else {
 		script += shell.RolloutWait
@@ -84,6 +85,7 @@ func (g *gen) deployJob(pj *model.Job) (*job, error) {
 	script += shell.Health + shell.TagEnvironment
 	return &job{
 		Stage:           deployStage(e),
+		Own:             []string{"stage", "timeout"},
 		Environment:     env,
 		ResourceGroup:   "deploy-" + e.Name + "-" + svc.Name,
 		Uninterruptible: true,

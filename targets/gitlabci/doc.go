@@ -9,6 +9,30 @@
 // notify-failure and notify-success run in the .post stage, which waits
 // for every other job.
 //
+// # Templates
+//
+// Each job extends a hidden template job, .release-<kind> (.release-test,
+// .release-build, ..., .release-notify), that holds what jobs of its kind
+// share: stage, image, services, timeout, id_tokens, rules, the variables
+// that do not depend on the service or environment, the scripts and
+// constant artifacts. The job itself holds its own keys: needs,
+// environment, resource_group, parallel:matrix, cache, artifacts that name
+// its service, a deploy's stage and timeout, a Slack job's rules, and the
+// variables of its service and environment. Both may have variables:
+// GitLab merges hashes when it applies extends, so the job gets both sets;
+// no other key is in both, since GitLab replaces arrays and scalars.
+// Templates are deduplicated by content; a kind whose jobs differ in what
+// the template would hold (a build command or none, a canary or a rolling
+// deploy, a toolchain image) gets .release-<kind>-2 and so on, numbered in
+// plan order. Jobs extend one template, which extends none.
+//
+// GitLab checks its size limit, max_yaml_size_bytes (2 MiB by default),
+// on the file as written, before extends: on its bytes and on the memory
+// of the parsed YAML, which is several times larger for the many short
+// values a job holds (see parsedSize). Templates count once, so a service
+// adds its own keys alone: about 9 KB of parsed YAML with one
+// environment.
+//
 // # Pipelines and triggers
 //
 // workflow:rules admit merge request pipelines, pipelines of the release

@@ -1,6 +1,7 @@
 package gitlabci
 
 import (
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -22,6 +23,13 @@ type idToken struct{ name, aud string }
 
 // job is one GitLab job. Keys are written in the order below, which is
 // the order a reader looks for them.
+//
+// A job is written in two parts (parts): what jobs of its kind share,
+// which goes into a hidden template job, and what is its own, which the
+// job writes after extends: its needs, environment, resource group,
+// matrix, cache, its own variables (variable.own), and the keys listed in
+// Own. Everything else, scripts and rules included, comes from the job's
+// kind, its trigger and the spec's global settings.
 type job struct {
 	Stage string
 	// Image is the job's image; empty uses default:image (dockerImage).
@@ -40,14 +48,20 @@ type job struct {
 	Uninterruptible bool
 	Timeout         string
 	// Matrix is the parallel:matrix list, nil for a single job.
-	Matrix       *yaml.Node
-	IDTokens     []idToken
+	Matrix   *yaml.Node
+	IDTokens []idToken
+	// Variables are shared unless marked own (variable.own).
 	Variables    variables
 	Cache        *yaml.Node
 	BeforeScript []string
 	Script       []string
 	AfterScript  []string
 	Artifacts    *yaml.Node
+	// Own lists the keys of the job that are its own although jobs of
+	// its kind usually share them, because their values come from the
+	// job's service or environment: "artifacts" that name the service,
+	// the "stage" and "timeout" of a deploy, the "rules" of a Slack job.
+	Own []string
 }
 
 // dindVariables point the docker CLI at the docker:dind service, with the
@@ -60,15 +74,36 @@ var dindVariables = data(
 	"DOCKER_CERT_PATH", "/certs/client",
 )
 
-func (j *job) node() *yaml.Node {
-	n := yamlenc.Map("stage", j.Stage)
-	if j.Image != "" {
-		yamlenc.Set(n, "image", j.Image)
+// parts returns the job's keys in two mappings: shared, the keys that
+// jobs of its kind have in common and a template holds, and own, the keys
+// that are the job's alone. The two have no key in common but variables,
+// a hash, which GitLab merges key by key when a job extends a template.
+func (j *job) parts() (shared, own *yaml.Node) {
+	shared, own = yamlenc.Map(), yamlenc.Map()
+	// set writes key into own when it is always the job's own or listed
+	// in j.Own, into shared otherwise.
+	set := func(key string, value any, always bool) {
+		if always || slices.Contains(j.Own, key) {
+			yamlenc.Set(own, key, value)
+		} else {
+			yamlenc.Set(shared, key, value)
+		}
 	}
-	vars := j.Variables
+	set("stage", j.Stage, false)
+	if j.Image != "" {
+		set("image", j.Image, false)
+	}
+	var sharedVars, ownVars variables
 	if j.DinD {
-		yamlenc.Set(n, "services", yamlenc.Seq(yamlenc.Map("name", dindImage, "alias", "docker")))
-		vars = append(append(variables{}, dindVariables...), vars...)
+		set("services", yamlenc.Seq(yamlenc.Map("name", dindImage, "alias", "docker")), false)
+		sharedVars = append(sharedVars, dindVariables...)
+	}
+	for _, v := range j.Variables {
+		if v.own {
+			ownVars = append(ownVars, v)
+		} else {
+			sharedVars = append(sharedVars, v)
+		}
 	}
 	needs := yamlenc.Seq()
 	for _, nd := range j.Needs {
@@ -78,36 +113,37 @@ func (j *job) node() *yaml.Node {
 		yamlenc.Flow(needs)
 	}
 	if !j.AfterStages {
-		yamlenc.Set(n, "needs", needs)
+		set("needs", needs, true)
 	}
-	yamlenc.Set(n, "rules", j.Rules)
-	yamlenc.Set(n, "environment", j.Environment)
+	set("rules", j.Rules, false)
+	set("environment", j.Environment, true)
 	if j.ResourceGroup != "" {
-		yamlenc.Set(n, "resource_group", j.ResourceGroup)
+		set("resource_group", j.ResourceGroup, true)
 	}
 	if j.Uninterruptible {
-		yamlenc.Set(n, "interruptible", false)
+		set("interruptible", false, false)
 	}
 	if j.Timeout != "" {
-		yamlenc.Set(n, "timeout", j.Timeout)
+		set("timeout", j.Timeout, false)
 	}
 	if j.Matrix != nil {
-		yamlenc.Set(n, "parallel", yamlenc.Map("matrix", j.Matrix))
+		set("parallel", yamlenc.Map("matrix", j.Matrix), true)
 	}
 	if len(j.IDTokens) > 0 {
 		tokens := yamlenc.Map()
 		for _, t := range j.IDTokens {
 			yamlenc.Set(tokens, t.name, yamlenc.Map("aud", t.aud))
 		}
-		yamlenc.Set(n, "id_tokens", tokens)
+		set("id_tokens", tokens, false)
 	}
-	yamlenc.Set(n, "variables", vars.node())
-	yamlenc.Set(n, "cache", j.Cache)
-	yamlenc.Set(n, "before_script", scripts(j.BeforeScript))
-	yamlenc.Set(n, "script", scripts(j.Script))
-	yamlenc.Set(n, "after_script", scripts(j.AfterScript))
-	yamlenc.Set(n, "artifacts", j.Artifacts)
-	return n
+	yamlenc.Set(shared, "variables", sharedVars.node())
+	yamlenc.Set(own, "variables", ownVars.node())
+	set("cache", j.Cache, true)
+	set("before_script", scripts(j.BeforeScript), false)
+	set("script", scripts(j.Script), false)
+	set("after_script", scripts(j.AfterScript), false)
+	set("artifacts", j.Artifacts, false)
+	return shared, own
 }
 
 // scripts writes script lines, multi-line ones as literal blocks, or

@@ -27,7 +27,7 @@ func (g *gen) notifyJobs() []namedJob {
 		if !s.Announces(ev.event) {
 			continue
 		}
-		vars := data("SLACK_CHANNEL", s.Channel, "STATUS", ev.status)
+		vars := append(data("SLACK_CHANNEL", s.Channel), own("STATUS", ev.status)...)
 		vars = append(vars,
 			ref("REPOSITORY", "$CI_PROJECT_PATH"),
 			ref("REF_NAME", "$CI_COMMIT_REF_NAME"),
@@ -38,6 +38,7 @@ func (g *gen) notifyJobs() []namedJob {
 		out = append(out, namedJob{"notify-" + ev.event, &job{
 			Stage:       ".post",
 			AfterStages: true,
+			Own:         []string{"rules"},
 			Rules: yamlenc.Seq(
 				yamlenc.Map("if", mergeRequestRule, "when", "never"),
 				yamlenc.Map("when", ev.when),

@@ -43,13 +43,12 @@ func parse(t *testing.T, m *model.Release) pipelineFile {
 // globalKeys are the top-level keys that are not jobs.
 var globalKeys = []string{"workflow", "stages", "default", "variables", "include", "image", "services", "cache", "before_script", "after_script"}
 
-// jobs returns the pipeline's jobs by name.
+// jobs returns the pipeline's jobs by name, as GitLab runs them: with
+// their templates merged in (resolveJobs).
 func (p pipelineFile) jobs() map[string]map[string]any {
-	out := map[string]map[string]any{}
-	for k, v := range p.doc {
-		if !slices.Contains(globalKeys, k) && !strings.HasPrefix(k, ".") {
-			out[k] = v.(map[string]any)
-		}
+	out, err := resolveJobs(p.doc)
+	if err != nil {
+		panic(err)
 	}
 	return out
 }

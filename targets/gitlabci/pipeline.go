@@ -29,13 +29,19 @@ const (
 // deployStage holds an environment's approval and deploys.
 func deployStage(e *model.Environment) string { return "deploy-" + e.Name }
 
-// pipeline builds .gitlab-ci.yml: workflow rules, stages, defaults, one
-// job per plan job, and the Slack jobs.
+// pipeline builds .gitlab-ci.yml: workflow rules, stages, defaults, the
+// templates, one job per plan job, and the Slack jobs. Each job extends
+// the template that holds what it shares with jobs of its kind.
 func (g *gen) pipeline() (*yaml.Node, error) {
 	var (
 		stages []string
 		jobs   []any
 	)
+	ts := newTemplates()
+	add := func(kind, name string, j *job) {
+		shared, own := j.parts()
+		jobs = append(jobs, name, extend(ts.use(kind, shared), own))
+	}
 	for _, pj := range g.m.Plan.Jobs {
 		j, err := g.planJob(pj)
 		if err != nil {
@@ -44,10 +50,10 @@ func (g *gen) pipeline() (*yaml.Node, error) {
 		if !slices.Contains(stages, j.Stage) {
 			stages = append(stages, j.Stage)
 		}
-		jobs = append(jobs, jobName(pj), j.node())
+		add(string(pj.Kind), jobName(pj), j)
 	}
 	for _, n := range g.notifyJobs() {
-		jobs = append(jobs, n.name, n.job.node())
+		add("notify", n.name, n.job)
 	}
 	head := []any{
 		"workflow", yamlenc.Map("rules", g.workflowRules()),
@@ -61,6 +67,7 @@ func (g *gen) pipeline() (*yaml.Node, error) {
 			),
 		),
 	}
+	head = append(head, ts.nodes...)
 	return yamlenc.Spaced(yamlenc.Map(append(head, jobs...)...)), nil
 }
 

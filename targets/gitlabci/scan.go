@@ -37,7 +37,8 @@ func (g *gen) scanJob(pj *model.Job) (*job, error) {
 	}
 	sec := g.m.Security
 	l := g.login()
-	vars := append(data("IMAGE", g.m.Image(svc), "PLATFORMS", strings.Join(g.m.Platforms, ",")), noCheckout...)
+	vars := append(own("IMAGE", g.m.Image(svc)), data("PLATFORMS", strings.Join(g.m.Platforms, ","))...)
+	vars = append(vars, noCheckout...)
 	script := shell.Prelude + sharedHome + l.script + requireDigest + `IMAGE_REF="$IMAGE@$DIGEST"` + "\n"
 	if s := sec.Scan; s != nil {
 		exit := "0"
@@ -69,6 +70,7 @@ func (g *gen) scanJob(pj *model.Job) (*job, error) {
 			"name", "sbom-"+svc.Name,
 			"paths", yamlenc.Strs(shell.SBOMFile),
 		)
+		j.Own = []string{"artifacts"}
 	}
 	return j, nil
 }

@@ -23,7 +23,7 @@ func (g *gen) signJob(pj *model.Job) (*job, error) {
 		return nil, fmt.Errorf("sign job has no service or no signing policy")
 	}
 	l := g.login()
-	vars := append(data("IMAGE", g.m.Image(svc)), noCheckout...)
+	vars := append(own("IMAGE", g.m.Image(svc)), noCheckout...)
 	vars = append(vars, l.vars...)
 	tokens := l.tokens
 	pkgs := append([]string{"bash", "cosign"}, l.pkgs...)

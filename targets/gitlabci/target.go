@@ -60,16 +60,20 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 		return nil, fmt.Errorf("internal error: gitlab: encoding %s: %w", Path, err)
 	}
 	data := append([]byte(targets.Header("#", m)), b...)
-	return []targets.File{{Path: Path, Data: data, Target: name, Limit: configLimit}}, nil
+	size, err := parsedSize(data)
+	if err != nil {
+		return nil, fmt.Errorf("internal error: gitlab: %w", err)
+	}
+	return []targets.File{{Path: Path, Data: data, Target: name, Limit: configLimit, Size: max(size, len(data))}}, nil
 }
 
-// configLimit is GitLab's limit on one CI configuration file. GitLab
-// measures max_yaml_size_bytes on the parsed document in memory, which is
-// several times the file's size, and its default was 1 MB before it became
-// 2 MB; a file of more than 1 MiB exceeds either.
+// configLimit is GitLab's limit on one CI configuration file,
+// max_yaml_size_bytes (see maxYAMLSize), which counts the memory of the
+// parsed YAML, the larger of the two sizes GitLab checks.
 var configLimit = targets.SizeLimit{
-	Bytes: 1 << 20,
-	Rule:  "GitLab's limit of 1 MiB per CI configuration file (max_yaml_size_bytes, measured after parsing; a larger file is refused)",
+	Bytes: maxYAMLSize,
+	Unit:  "bytes of parsed YAML",
+	Rule:  "GitLab's default limit of 2 MiB (2,097,152 bytes) of parsed YAML per CI configuration file (max_yaml_size_bytes, counted before extends; a larger file is refused)",
 }
 
 // gen renders one release.

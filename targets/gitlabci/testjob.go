@@ -57,6 +57,7 @@ func (g *gen) testJob(pj *model.Job) (*job, error) {
 			"when", "always",
 			"reports", yamlenc.Map("junit", junitReport(svc.Path)),
 		),
+		Own: []string{"artifacts"},
 	}
 	split := svc.TestSplit != nil && pj.Shards > 1
 	if pj.Runs() > 1 {
@@ -70,11 +71,11 @@ func (g *gen) testJob(pj *model.Job) (*job, error) {
 		}
 		j.Matrix = yamlenc.Seq(entry)
 	} else {
-		j.Variables = data("VERSION", versions[0])
+		j.Variables = own("VERSION", versions[0])
 	}
-	j.Variables = append(j.Variables, data("SERVICE_PATH", svc.Path, "TEST_COMMAND", svc.Test)...)
+	j.Variables = append(j.Variables, own("SERVICE_PATH", svc.Path, "TEST_COMMAND", svc.Test)...)
 	if split {
-		j.Variables = append(j.Variables, data("TEST_GLOB", svc.TestSplit.Glob, "TEST_SHARDS", strconv.Itoa(pj.Shards))...)
+		j.Variables = append(j.Variables, own("TEST_GLOB", svc.TestSplit.Glob, "TEST_SHARDS", strconv.Itoa(pj.Shards))...)
 		j.Script = append(j.Script, shell.Prelude+shell.Shard)
 	}
 	j.Script = append(j.Script, shell.RunTest)

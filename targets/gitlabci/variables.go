@@ -20,6 +20,9 @@ type variable struct {
 	// it is and GitLab expands it. Any other value is data, and a data
 	// value that holds a "$" is written raw, so that it arrives unchanged.
 	ref bool
+	// own marks a value that is the job's own (its service's, its
+	// environment's): the job writes it, not its template.
+	own bool
 }
 
 // variables are a job's variables, in the order they are written.
@@ -34,6 +37,16 @@ func data(kv ...string) variables {
 	var vs variables
 	for i := 0; i < len(kv); i += 2 {
 		vs = append(vs, variable{name: kv[i], value: kv[i+1]})
+	}
+	return vs
+}
+
+// own returns variables holding data values that are the job's own, from
+// alternating names and values.
+func own(kv ...string) variables {
+	vs := data(kv...)
+	for i := range vs {
+		vs[i].own = true
 	}
 	return vs
 }
