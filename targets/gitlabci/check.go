@@ -103,19 +103,9 @@ func checkPlan(m *model.Release) diag.List {
 			ds = append(ds, diag.Errorf(pos, checkName,
 				"gitlab: job %s would run %d times (versions x shards); a parallel:matrix may have at most %d jobs", j.ID, j.Runs(), maxMatrix))
 		}
-		needs := 0
-		for _, id := range j.Needs {
-			if dep := byID[id]; dep != nil {
-				needs += dep.Runs()
-			}
-		}
-		switch j.Kind {
-		case model.JobScan, model.JobSign, model.JobDeploy:
-			if j.Service != nil && !slices.Contains(j.Needs, "build-"+j.Service.Name) {
-				needs++ // build-<svc>, for the image digest
-			}
-		}
-		if needs > maxNeeds {
+		// An approval with more needs waits for the earlier stages instead
+		// (see planJob).
+		if needs := needCount(byID, j); needs > maxNeeds && j.Kind != model.JobApprove {
 			ds = append(ds, diag.Errorf(pos, checkName,
 				"gitlab: job %s needs %d jobs, counting each job of a parallel:matrix; a GitLab job may need at most %d", j.ID, needs, maxNeeds))
 		}
@@ -159,4 +149,23 @@ func jobPos(m *model.Release, j *model.Job) token.Pos {
 		return j.Env.Pos
 	}
 	return m.Pos
+}
+
+// needCount is the number of jobs GitLab counts against the needs limit for
+// plan job j: each of its needs, a parallel:matrix as its number of jobs,
+// plus build-<svc> for a job that reads the image digest.
+func needCount(byID map[string]*model.Job, j *model.Job) int {
+	needs := 0
+	for _, id := range j.Needs {
+		if dep := byID[id]; dep != nil {
+			needs += dep.Runs()
+		}
+	}
+	switch j.Kind {
+	case model.JobScan, model.JobSign, model.JobDeploy:
+		if j.Service != nil && !slices.Contains(j.Needs, "build-"+j.Service.Name) {
+			needs++ // build-<svc>, for the image digest
+		}
+	}
+	return needs
 }

@@ -19,6 +19,8 @@ func TestCheck(t *testing.T) {
 	m.Services[0].Canary = &model.Canary{Interval: "1h", MaxWeight: 50, StepWeight: 10}
 	m.Plan.Job("test-api").Shards = 70
 	m.Plan.Job("deploy-auth-staging").Env = &model.Environment{Name: strings.Repeat("e", 130)}
+	// An approval that would need more jobs than GitLab allows waits for
+	// the earlier stages instead: no diagnostic.
 	approve := m.Plan.Job("approve-production")
 	for len(approve.Needs) <= maxNeeds {
 		approve.Needs = append(approve.Needs, "drift")
@@ -37,7 +39,6 @@ func TestCheck(t *testing.T) {
 		`gitlab: canary interval "1h" does not match ^[0-9]+(s|m)$`,
 		`gitlab: environment "production": GitLab expands CI/CD variables in environment:url, so "%HOME%" in url "https://example.com/%HOME%/x" would not stay as written`,
 		`gitlab: environment "staging": GitLab expands CI/CD variables in environment:url, so "$CI_JOB_TOKEN" in url "https://staging.example.com/$CI_JOB_TOKEN" would not stay as written`,
-		`gitlab: job approve-production needs 51 jobs, counting each job of a parallel:matrix; a GitLab job may need at most 50`,
 		`gitlab: job build-api needs 211 jobs, counting each job of a parallel:matrix; a GitLab job may need at most 50`,
 		`gitlab: job name "deploy:auth:` + strings.Repeat("e", 130) + `" is longer than the 128 characters GitLab allows here`,
 		`gitlab: job test-api would run 210 times (versions x shards); a parallel:matrix may have at most 200 jobs`,

@@ -72,7 +72,11 @@
 //   - approve-<env> is a manual job in rules (when: manual, with
 //     allow_failure: false written out): the pipeline is blocked until
 //     someone runs it, once per pipeline, and the deploys of the
-//     environment need it. Its environment (action: prepare) lets a
+//     environment need it. It needs the jobs it follows in the plan;
+//     when they are more than the 50 a GitLab job may need, it has no
+//     needs: and waits for every job of the earlier stages, which are
+//     exactly those jobs (the deploys of the earlier environments and
+//     the image jobs before them). Its environment (action: prepare) lets a
 //     protected environment decide who may run it; do not also require
 //     deployment approvals on the environment, or every deploy job asks
 //     again.

@@ -65,6 +65,36 @@ security: {scan: false, sbom: false, sign: false}
 environments: live: namespace: "apps"
 `
 
+// fleetSpec has 60 services deployed to staging, then to production
+// behind an approval: more jobs precede the approval than a GitLab job
+// may need.
+const fleetSpec = `package release
+
+import "list"
+
+name:     "fleet"
+registry: "123456789012.dkr.ecr.us-east-1.amazonaws.com"
+targets: ["gitlab"]
+services: {
+	for i in list.Range(0, 60, 1) {
+		"svc-\(i)": {language: "go", path: "services/svc-\(i)"}
+	}
+}
+environments: {
+	staging: namespace:    "apps-staging"
+	production: {namespace: "apps", approval: true}
+}
+`
+
+func fleet(t *testing.T) *model.Release {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "release.cue"), []byte(fleetSpec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return compile(t, dir)
+}
+
 func minimal(t *testing.T) *model.Release {
 	t.Helper()
 	dir := t.TempDir()

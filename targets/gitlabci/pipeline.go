@@ -154,6 +154,12 @@ func (g *gen) planJob(pj *model.Job) (*job, error) {
 	if j.Needs, err = g.needs(pj); err != nil {
 		return nil, fmt.Errorf("internal error: gitlab: job %s: %w", pj.ID, err)
 	}
+	if pj.Kind == model.JobApprove && needCount(g.jobs, pj) > maxNeeds {
+		// More needs than GitLab allows: wait for the earlier stages
+		// instead, which hold exactly the jobs the approval follows (every
+		// job of the earlier environments and of the image stages).
+		j.Needs, j.AfterStages = nil, true
+	}
 	if j.Rules == nil {
 		if j.Rules, err = g.rules(pj.On); err != nil {
 			return nil, fmt.Errorf("internal error: gitlab: job %s: %w", pj.ID, err)
