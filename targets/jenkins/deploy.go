@@ -119,7 +119,7 @@ func (g *gen) deployStage(j *model.Job) (*stage, error) {
 				g.shell("Deploy", readImage, shell.Deploy, waitScript),
 				g.shell("Check health", shell.Health),
 				withCredentials{creds, []step{
-					g.shell("Tag image for "+e.Name, readImage, login, shell.TagEnvironment, environmentURL),
+					g.shell("Tag image for "+e.Name, readImage, login, shell.TagEnvironment, environmentURL).named("Tag image"),
 				}},
 			}},
 		},

@@ -211,6 +211,14 @@ func TestScriptNames(t *testing.T) {
 	if len(w.scriptOrder) != 2 {
 		t.Errorf("%d scripts defined, want 2", len(w.scriptOrder))
 	}
+	// A step whose label names an environment defines its script under
+	// the name it is given, not after the first environment's label.
+	var tags writer
+	sh{label: "Tag image for dev", script: "tag\n"}.named("Tag image").write(&tags)
+	sh{label: "Tag image for production", script: "tag\n"}.named("Tag image").write(&tags)
+	if got := tags.b.String(); strings.Count(got, "script: tagImageScript)") != 2 || len(tags.scriptOrder) != 1 {
+		t.Errorf("steps:\n%s", got)
+	}
 	w.writeScripts()
 	src := w.b.String()
 	if strings.Count(src, "@Field final String ") != 2 || !strings.Contains(src, "deployScript2 = '''echo b\n'''") {

@@ -54,13 +54,13 @@ func script(parts ...string) string {
 func (g *gen) shell(label string, parts ...string) sh {
 	text := script(parts...)
 	if same, ok := g.scripts[text]; ok {
-		return sh{label, same}
+		return sh{label: label, script: same}
 	}
 	if g.scripts == nil {
 		g.scripts = make(map[string]string)
 	}
 	g.scripts[text] = text
-	return sh{label, text}
+	return sh{label: label, script: text}
 }
 
 // testReportsDir gives the tests an empty directory for JUnit XML reports

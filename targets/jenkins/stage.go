@@ -86,14 +86,26 @@ type axis struct {
 type step interface{ write(w *writer) }
 
 // sh runs a bash script. The script is constant text from the shared
-// scripts; it reads every value from the environment.
-type sh struct{ label, script string }
+// scripts; it reads every value from the environment. name, when set,
+// names the script's shared definition instead of the label, for a label
+// that holds data (an environment's name) while the script does not.
+type sh struct{ label, script, name string }
+
+// named returns s with its definition named after name.
+func (s sh) named(name string) sh {
+	s.name = name
+	return s
+}
 
 // write runs the script by the name of its shared definition, which the
 // writer keeps: stages of every service run the same few scripts with
 // their own environment, so each script is written into the file once.
 func (s sh) write(w *writer) {
-	w.line("sh(label: " + quote(s.label) + ", script: " + w.scriptName(s.label, s.script) + ")")
+	name := s.name
+	if name == "" {
+		name = s.label
+	}
+	w.line("sh(label: " + quote(s.label) + ", script: " + w.scriptName(name, s.script) + ")")
 }
 
 // withEnv sets environment variables, verbatim, for the steps in body.
