@@ -29,7 +29,7 @@
 // GitLab checks its size limit, max_yaml_size_bytes (2 MiB by default),
 // on the file as written, before extends: on its bytes and on the memory
 // of the parsed YAML, which is several times larger for the many short
-// values a job holds (see parsedSize). Templates count once, so a service
+// values a job holds (see nodeSize). Templates count once, so a service
 // adds its own keys alone: about 9 KB of parsed YAML with one
 // environment.
 //

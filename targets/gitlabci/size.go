@@ -1,10 +1,6 @@
 package gitlabci
 
-import (
-	"fmt"
-
-	"gopkg.in/yaml.v3"
-)
+import "gopkg.in/yaml.v3"
 
 // GitLab refuses a CI configuration file that is too large twice over
 // (lib/gitlab/config/loader/yaml.rb): when the file has more bytes than
@@ -18,20 +14,14 @@ import (
 // hash at least 168.
 const maxYAMLSize = 2 << 20
 
-// parsedSize estimates the memory GitLab's YAML loader counts for data:
-// what Ruby's ObjectSpace.memsize_of reports for each object of the parsed
-// document, summed, and an object met twice (through an alias) counted
-// twice, as DeepSize does. The estimate is what Ruby 3.1 reports, or what
-// the variable-width allocation of Ruby 3.2 and later reports where that
-// is larger, so that it errs on the large side.
-func parsedSize(data []byte) (int, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return 0, fmt.Errorf("reading back %s: %w", Path, err)
-	}
-	return nodeSize(&doc), nil
-}
-
+// nodeSize estimates the memory GitLab's YAML loader counts for the
+// document n: what Ruby's ObjectSpace.memsize_of reports for each object
+// of the parsed document, summed, and an object met twice (through an
+// alias) counted twice, as DeepSize does. The estimate is what Ruby 3.1
+// reports, or what the variable-width allocation of Ruby 3.2 and later
+// reports where that is larger, so that it errs on the large side. Render
+// measures the tree it encodes; the tests hold that to the same estimate
+// of the file read back, and that to Ruby's own count.
 func nodeSize(n *yaml.Node) int {
 	switch n.Kind {
 	case yaml.DocumentNode:

@@ -60,11 +60,8 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 		return nil, fmt.Errorf("internal error: gitlab: encoding %s: %w", Path, err)
 	}
 	data := append([]byte(targets.Header("#", m)), b...)
-	size, err := parsedSize(data)
-	if err != nil {
-		return nil, fmt.Errorf("internal error: gitlab: %w", err)
-	}
-	return []targets.File{{Path: Path, Data: data, Target: name, Limit: configLimit, Size: max(size, len(data))}}, nil
+	size := max(nodeSize(doc), len(data))
+	return []targets.File{{Path: Path, Data: data, Target: name, Limit: configLimit, Size: size}}, nil
 }
 
 // configLimit is GitLab's limit on one CI configuration file,
