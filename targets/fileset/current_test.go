@@ -1,10 +1,13 @@
 package fileset
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestWriteTargets: every build records the spec hash of the targets it
@@ -100,23 +103,235 @@ func TestCurrent(t *testing.T) {
 		}, true},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			root := t.TempDir()
-			s := fullSet(root)
-			s.GitAttributes = true
-			mustWrite(t, s)
-			tt.edit(t, root, &s)
-			got := Current(root, s.Generator, s.SpecHash, s.Targets)
-			if got != tt.want {
-				t.Fatalf("Current = %v, want %v", got, tt.want)
+		for _, cached := range []bool{false, true} {
+			name := tt.name
+			if cached {
+				name += "/cached"
 			}
-			// Current must never be more confident than Check.
-			drifts, err := Check(s)
-			if got && (err != nil || len(drifts) > 0) {
-				t.Fatalf("Current is true, but Check finds %v, %v", drifts, err)
-			}
-		})
+			t.Run(name, func(t *testing.T) {
+				root := t.TempDir()
+				s := fullSet(root)
+				s.GitAttributes = true
+				mustWrite(t, s)
+				cacheDir := ""
+				if cached {
+					// Verify the tree as built, so that the cache records it
+					// and the edit below must invalidate it.
+					cacheDir = t.TempDir()
+					recordVerified(t, root, s, cacheDir)
+				}
+				tt.edit(t, root, &s)
+				got := current(root, s.Generator, s.SpecHash, s.Targets, cacheDir, settledStart())
+				if got != tt.want {
+					t.Fatalf("Current = %v, want %v", got, tt.want)
+				}
+				// Current must never be more confident than Check.
+				drifts, err := Check(s)
+				if got && (err != nil || len(drifts) > 0) {
+					t.Fatalf("Current is true, but Check finds %v, %v", drifts, err)
+				}
+			})
+		}
 	}
+}
+
+// settledStart is a start for current at which every file of a test is
+// settled (see fileStamp.settled), so that the cache records them.
+func settledStart() time.Time { return time.Now().Add(time.Hour) }
+
+// recordVerified verifies the tree s wrote at root with a cache in
+// cacheDir, checks that the cache now answers from file statuses alone,
+// and waits until a change to any file would show in its status.
+func recordVerified(t *testing.T, root string, s Set, cacheDir string) {
+	t.Helper()
+	if !current(root, s.Generator, s.SpecHash, s.Targets, cacheDir, settledStart()) {
+		t.Fatal("Current is false for the tree as built")
+	}
+	if !openOutputCache(cacheDir, root, s.Generator, s.SpecHash, s.Targets).unchanged(root) {
+		t.Fatal("the cache does not record the verified tree")
+	}
+	waitPastTimestamps(t, root)
+}
+
+// waitPastTimestamps waits until a file written now gets a later change
+// time than every file under root has: until then, a write could leave a
+// file with the status it had.
+func waitPastTimestamps(t *testing.T, root string) {
+	t.Helper()
+	var latest int64
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			st, err := lstamp(p)
+			if err != nil {
+				return err
+			}
+			latest = max(latest, st.ctime, st.mtime)
+		}
+		return err
+	})
+	must(t, err)
+	probe := filepath.Join(t.TempDir(), "probe")
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+		must(t, os.WriteFile(probe, nil, 0o644))
+		st, err := lstamp(probe)
+		must(t, err)
+		if st.ctime > latest {
+			return
+		}
+	}
+	t.Fatal("file change times do not advance")
+}
+
+// TestCurrentCacheSameSize: an edit that keeps a file's size and
+// modification time still invalidates what the cache recorded of it.
+func TestCurrentCacheSameSize(t *testing.T) {
+	root, cacheDir := t.TempDir(), t.TempDir()
+	s := fullSet(root)
+	s.GitAttributes = true
+	mustWrite(t, s)
+	recordVerified(t, root, s, cacheDir)
+	name := filepath.Join(root, "deploy", "ecr", "api.json")
+	info, err := os.Stat(name)
+	must(t, err)
+	before, err := lstamp(name)
+	must(t, err)
+	must(t, os.WriteFile(name, []byte("{\"rules\": [9]}"), 0o644)) // same length
+	must(t, os.Chtimes(name, info.ModTime(), info.ModTime()))
+	after, err := lstamp(name)
+	must(t, err)
+	if after.size != before.size || after.mtime != before.mtime || after.ino != before.ino {
+		t.Fatalf("the edit was meant to keep size, mtime and inode: %+v -> %+v", before, after)
+	}
+	if current(root, s.Generator, s.SpecHash, s.Targets, cacheDir, settledStart()) {
+		t.Fatal("Current trusts the cache for a file edited in place")
+	}
+}
+
+// TestCurrentCacheUnsettled: files changed just before Current began are
+// not recorded, so that a change within the same timestamp tick cannot go
+// unseen; nor is an incomplete verification.
+func TestCurrentCacheUnsettled(t *testing.T) {
+	root, cacheDir := t.TempDir(), t.TempDir()
+	s := fullSet(root)
+	s.GitAttributes = true
+	mustWrite(t, s)
+	if !Current(root, s.Generator, s.SpecHash, s.Targets, cacheDir) {
+		t.Fatal("Current is false for the tree as built")
+	}
+	c := openOutputCache(cacheDir, root, s.Generator, s.SpecHash, s.Targets)
+	if len(c.entries) != 0 || c.manifest != (fileStamp{}) {
+		t.Fatalf("the cache recorded files written just now: %+v", c.entries)
+	}
+	// An edit right away, possibly in the same tick as the build.
+	writeFile(t, root, "deploy/ecr/api.json", "{\"rules\": [9]}")
+	if Current(root, s.Generator, s.SpecHash, s.Targets, cacheDir) {
+		t.Fatal("Current is true after an edit")
+	}
+}
+
+// TestCurrentCacheFiles: with a manifest that changed since the cache
+// recorded the tree, only the statuses of the outputs are trusted, each
+// for its own file.
+func TestCurrentCacheFiles(t *testing.T) {
+	root, cacheDir := t.TempDir(), t.TempDir()
+	s := fullSet(root)
+	s.GitAttributes = true
+	mustWrite(t, s)
+	recordVerified(t, root, s, cacheDir)
+	// Rewrite the manifest with the same contents: the tree is still
+	// current, but the verification must run again.
+	writeFile(t, root, ManifestPath, readFile(t, root, ManifestPath))
+	c := openOutputCache(cacheDir, root, s.Generator, s.SpecHash, s.Targets)
+	if c.unchanged(root) {
+		t.Fatal("the cache ignores a rewritten manifest")
+	}
+	if sum, ok := c.lookup("deploy/ecr/api.json", mustStamp(t, filepath.Join(root, "deploy/ecr/api.json"))); !ok || sum != sha(t, root, "deploy/ecr/api.json") {
+		t.Fatalf("the cache lost the hash of an unchanged output: %q, %v", sum, ok)
+	}
+	if !current(root, s.Generator, s.SpecHash, s.Targets, cacheDir, settledStart()) {
+		t.Fatal("Current is false for an unchanged tree")
+	}
+	// An output's entry is trusted only for its own status.
+	waitPastTimestamps(t, root)
+	writeFile(t, root, ManifestPath, readFile(t, root, ManifestPath))
+	writeFile(t, root, "deploy/ecr/api.json", "{\"rules\": [9]}")
+	if current(root, s.Generator, s.SpecHash, s.Targets, cacheDir, settledStart()) {
+		t.Fatal("Current is true after an edit")
+	}
+}
+
+// TestCurrentCacheDamaged: a cache file cut short or garbled anywhere is
+// never read as something it does not say.
+func TestCurrentCacheDamaged(t *testing.T) {
+	root, cacheDir := t.TempDir(), t.TempDir()
+	s := fullSet(root)
+	s.GitAttributes = true
+	mustWrite(t, s)
+	recordVerified(t, root, s, cacheDir)
+	files, err := filepath.Glob(filepath.Join(cacheDir, "outputs-*"))
+	must(t, err)
+	if len(files) != 1 {
+		t.Fatalf("cache files: %v", files)
+	}
+	good, err := os.ReadFile(files[0])
+	must(t, err)
+	for cut := range len(good) {
+		for _, damaged := range [][]byte{good[:cut], append(append([]byte{}, good[:cut]...), '!')} {
+			c := &outputCache{key: currentKey(root, s.Generator, s.SpecHash, s.Targets)}
+			c.parse(damaged)
+			if c.manifest != (fileStamp{}) {
+				t.Fatalf("a cache cut at %d of %d reads as complete:\n%s", cut, len(good), damaged)
+			}
+			for _, e := range c.entries {
+				if !validHex256(e.sum) || e.path == "" || e.stamp == (fileStamp{}) {
+					t.Fatalf("a cache cut at %d reads entry %+v", cut, e)
+				}
+			}
+		}
+	}
+	// With the cache garbled, Current still answers by reading the files.
+	must(t, os.WriteFile(files[0], good[:len(good)/2], 0o644))
+	if !current(root, s.Generator, s.SpecHash, s.Targets, cacheDir, settledStart()) {
+		t.Fatal("Current is false for an unchanged tree with a damaged cache")
+	}
+}
+
+// TestCurrentCacheKey: the recorded verification answers only the
+// question it answered: the same tree, generator, spec hash and targets.
+func TestCurrentCacheKey(t *testing.T) {
+	root, cacheDir := t.TempDir(), t.TempDir()
+	s := fullSet(root)
+	s.GitAttributes = true
+	mustWrite(t, s)
+	recordVerified(t, root, s, cacheDir)
+	other := SpecHash(map[string][]byte{"release.cue": []byte("package release\n\nname: \"other\"\n")})
+	for _, args := range [][]string{
+		{"v9", s.SpecHash}, {s.Generator, other},
+	} {
+		if openOutputCache(cacheDir, root, args[0], args[1], s.Targets).unchanged(root) {
+			t.Errorf("the cache answers for generator %s, spec %s", args[0], args[1])
+		}
+	}
+	if openOutputCache(cacheDir, root, s.Generator, s.SpecHash, s.Targets[:1]).unchanged(root) {
+		t.Error("the cache answers for other targets")
+	}
+	reordered := append([]string{}, s.Targets...)
+	slices.Reverse(reordered)
+	if !openOutputCache(cacheDir, root, s.Generator, s.SpecHash, reordered).unchanged(root) {
+		t.Error("the order of the targets matters to the cache")
+	}
+}
+
+func mustStamp(t *testing.T, name string) fileStamp {
+	t.Helper()
+	st, err := lstamp(name)
+	must(t, err)
+	return st
+}
+
+func sha(t *testing.T, root, rel string) string {
+	t.Helper()
+	return sum([]byte(readFile(t, root, rel)))
 }
 
 func paths(s *Set) []string {
@@ -142,7 +357,7 @@ func TestHashPlain(t *testing.T) {
 	} {
 		name := filepath.Join(dir, "f")
 		must(t, os.WriteFile(name, []byte(data), 0o644))
-		got, err := hashPlain(name)
+		got, _, err := hashPlain(name)
 		if err != nil {
 			t.Fatal(err)
 		}

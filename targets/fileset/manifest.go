@@ -10,13 +10,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 )
 
 // A Manifest records what release-gen wrote into an output tree. It is
@@ -71,18 +67,9 @@ func (e *ManifestError) Unwrap() error { return e.Err }
 // spaces, files sorted by path, ending in a newline. Equal manifests encode
 // to identical bytes.
 func EncodeManifest(m *Manifest) []byte {
-	files := append([]ManifestFile{}, m.Files...)
-	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	files := sortedFiles(m.Files)
 	out := Manifest{Generator: m.Generator, SpecHash: m.SpecHash, Targets: m.Targets, Files: files}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		// Unreachable: the value holds only strings.
-		panic(err)
-	}
-	return buf.Bytes()
+	return appendManifest(make([]byte, 0, 512+160*len(files)), &out)
 }
 
 // ReadManifest reads the manifest of the output tree at root. It returns
@@ -140,13 +127,17 @@ func decodeManifest(data []byte) (*Manifest, error) {
 		Targets   map[string]string `json:"targets"`
 		Files     *[]wireFile       `json:"files"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(normalizeEOL(data)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&wire); err != nil {
-		return nil, fmt.Errorf("invalid JSON: %v", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("invalid JSON: data after the manifest object")
+	data = normalizeEOL(data)
+	if m, ok := parseManifestLayout(data); ok {
+		wire.Generator, wire.SpecHash, wire.Targets = &m.Generator, &m.SpecHash, m.Targets
+		files := make([]wireFile, len(m.Files))
+		for i := range m.Files {
+			f := &m.Files[i]
+			files[i] = wireFile{Path: &f.Path, Target: &f.Target, SHA256: &f.SHA256}
+		}
+		wire.Files = &files
+	} else if err := decodeJSON(data, &wire); err != nil {
+		return nil, err
 	}
 	switch {
 	case wire.Generator == nil || *wire.Generator == "":
@@ -194,6 +185,20 @@ func decodeManifest(data []byte) (*Manifest, error) {
 	}
 	sort.Slice(m.Files, func(i, j int) bool { return m.Files[i].Path < m.Files[j].Path })
 	return m, nil
+}
+
+// decodeJSON decodes the manifest object in data into wire, refusing
+// unknown fields and anything after the object.
+func decodeJSON(data []byte, wire any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(wire); err != nil {
+		return fmt.Errorf("invalid JSON: %v", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("invalid JSON: data after the manifest object")
+	}
+	return nil
 }
 
 // validHex256 reports whether s is a SHA-256 sum in lowercase hex.
@@ -248,162 +253,4 @@ func SpecHash(files map[string][]byte) string {
 		h.Write(data)
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
-}
-
-// Current reports whether the output tree at root is, without a doubt,
-// what a build of every target in targets by generator from spec inputs
-// hashing to specHash writes, so that Check of that build would find no
-// drift and the spec need not be compiled to know it. That holds when:
-//
-//   - the manifest was written by generator, for specHash, and every one
-//     of targets was last built from specHash (so no file can come from an
-//     older spec, and no target's files can be missing from it), and it
-//     lists no file of another target;
-//   - the manifest on disk is byte for byte how this release-gen encodes it;
-//   - every file it lists is a regular file, under no symbolic link, whose
-//     contents (with CRLF line endings read as LF) have the recorded sha256;
-//   - .gitattributes holds release-gen's block listing exactly those files.
-//     Without the block Current cannot tell whether the spec wants one, so
-//     it answers false.
-//
-// Current answers false when any of these fails or cannot be read; Check
-// then tells what is wrong.
-func Current(root, generator, specHash string, targets []string) bool {
-	m, data, err := readManifest(osFS{}, root)
-	if err != nil || m == nil || m.Generator != generator || m.SpecHash != specHash || len(m.Targets) == 0 {
-		return false
-	}
-	selected := make(map[string]bool, len(targets))
-	for _, t := range targets {
-		if m.Targets[t] != specHash {
-			return false
-		}
-		selected[t] = true
-	}
-	paths := make([]string, len(m.Files))
-	for i, f := range m.Files {
-		if !selected[f.Target] {
-			return false
-		}
-		paths[i] = f.Path
-	}
-	if !bytes.Equal(normalizeEOL(data), EncodeManifest(m)) {
-		return false
-	}
-	if !dirsPlain(root, paths) {
-		return false
-	}
-	attrs, err := readPlain(filepath.Join(root, AttributesPath))
-	if err != nil || !bytes.Equal(normalizeEOL(attrs), normalizeEOL(mergeAttributes(attrs, paths))) {
-		return false
-	}
-	return filesMatch(root, m.Files)
-}
-
-// dirsPlain reports whether every directory above the slash-separated
-// paths, relative to root, is a directory and not a symbolic link.
-func dirsPlain(root string, paths []string) bool {
-	seen := make(map[string]bool)
-	for _, p := range paths {
-		for _, d := range ancestors(p) {
-			if seen[d] {
-				continue
-			}
-			seen[d] = true
-			info, err := osFS{}.Lstat(filepath.Join(root, filepath.FromSlash(d)))
-			if err != nil || !info.IsDir() {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// readPlain reads the regular file name; anything else standing there,
-// a symbolic link included, is an error.
-func readPlain(name string) ([]byte, error) {
-	info, err := osFS{}.Lstat(name)
-	if err != nil {
-		return nil, err
-	}
-	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", name)
-	}
-	return osFS{}.ReadFile(name)
-}
-
-// filesMatch reports whether every file holds what the manifest recorded.
-// The files are read and hashed in parallel: a large spec has thousands.
-func filesMatch(root string, files []ManifestFile) bool {
-	workers := min(runtime.GOMAXPROCS(0), len(files))
-	var (
-		next atomic.Int64
-		bad  atomic.Bool
-		wg   sync.WaitGroup
-	)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for !bad.Load() {
-				i := int(next.Add(1)) - 1
-				if i >= len(files) {
-					return
-				}
-				got, err := hashPlain(filepath.Join(root, filepath.FromSlash(files[i].Path)))
-				if err != nil || got != files[i].SHA256 {
-					bad.Store(true)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return !bad.Load()
-}
-
-// hashPlain returns the hex SHA-256 of the regular file name with CRLF
-// line endings read as LF, as sum(normalizeEOL(contents)) would, reading
-// it in pieces: outputs can be tens of megabytes.
-func hashPlain(name string) (string, error) {
-	info, err := os.Lstat(name)
-	if err != nil {
-		return "", err
-	}
-	if !info.Mode().IsRegular() {
-		return "", fmt.Errorf("%s is not a regular file", name)
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	buf := make([]byte, 64<<10)
-	cr := false // the previous piece ended in a held-back CR
-	for {
-		n, err := f.Read(buf)
-		chunk := buf[:n]
-		if n > 0 {
-			if cr {
-				if chunk[0] != '\n' {
-					h.Write([]byte{'\r'})
-				}
-				cr = false
-			}
-			if chunk[len(chunk)-1] == '\r' {
-				cr, chunk = true, chunk[:len(chunk)-1]
-			}
-			h.Write(normalizeEOL(chunk))
-		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return "", err
-		}
-	}
-	if cr {
-		h.Write([]byte{'\r'})
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -56,7 +56,27 @@ func (c *command) upToDate(args []string, f *compileFlags) bool {
 	if err != nil || !exact {
 		return false
 	}
-	return fileset.Current(out, compiler.Version, hash, all.Names())
+	return fileset.Current(out, compiler.Version, hash, all.Names(), hashCacheDir())
+}
+
+// hashCacheDir is where the fast path keeps its cache of output hashes:
+// $RELEASE_GEN_CACHE, or release-gen/ in the user's cache directory
+// ($XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches on macOS).
+// RELEASE_GEN_CACHE=off turns the cache off; so does a machine without a
+// cache directory.
+func hashCacheDir() string {
+	switch dir := os.Getenv("RELEASE_GEN_CACHE"); dir {
+	case "off":
+		return ""
+	case "":
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return ""
+		}
+		return filepath.Join(base, "release-gen")
+	default:
+		return dir
+	}
 }
 
 // specHash returns the spec hash the manifest records for the spec in, laid

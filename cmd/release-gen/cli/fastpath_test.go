@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"release-gen.dev/release-gen/compiler"
 )
@@ -37,6 +38,8 @@ type tree struct {
 
 func newTree(t *testing.T, files map[string]string) *tree {
 	t.Helper()
+	// The fast path's cache of verified outputs, kept out of the user's.
+	t.Setenv("RELEASE_GEN_CACHE", t.TempDir())
 	repo := t.TempDir()
 	tr := &tree{t: t, repo: repo, spec: filepath.Join(repo, "deploy")}
 	tr.write(".git/HEAD", "ref: refs/heads/main\n")
@@ -134,6 +137,60 @@ func TestFastPathSpecEdit(t *testing.T) {
 	// A comment changes no output, but the manifest's hash.
 	tr.write("deploy/release.cue", fastSpec+"// a comment\n")
 	tr.expect(false, "deploy")
+}
+
+// TestFastPathCache: once the outputs are older than the cache's settling
+// time, check records them and answers from their statuses; a change to
+// an output or to the spec still turns the fast path off.
+func TestFastPathCache(t *testing.T) {
+	tr := shopTree(t)
+	cache := os.Getenv("RELEASE_GEN_CACHE")
+	time.Sleep(2100 * time.Millisecond) // the outputs settle: see fileset.settleTime
+	tr.expect(true, "deploy")
+	recorded, err := filepath.Glob(filepath.Join(cache, "outputs-*"))
+	if err != nil || len(recorded) != 1 {
+		t.Fatalf("cache files %v, %v; want one", recorded, err)
+	}
+	data, err := os.ReadFile(recorded[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), ".gitlab-ci.yml\n") || strings.Contains(string(data), "\nmanifest 0 ") {
+		t.Fatalf("the cache does not record the verified tree:\n%s", data)
+	}
+	tr.expect(true, "deploy")
+
+	// A hand edit that keeps the file's size.
+	ci := tr.read("deploy/.gitlab-ci.yml")
+	tr.write("deploy/.gitlab-ci.yml", strings.Replace(ci, "stages:", "stagez:", 1))
+	tr.expect(false, "deploy")
+	tr.write("deploy/.gitlab-ci.yml", ci)
+	tr.expect(true, "deploy")
+	tr.write("deploy/release.cue", fastSpec+"// a comment\n")
+	tr.expect(false, "deploy")
+}
+
+// TestHashCacheDir: RELEASE_GEN_CACHE names the cache directory or turns
+// the cache off; by default it is in the user's cache directory.
+func TestHashCacheDir(t *testing.T) {
+	t.Setenv("RELEASE_GEN_CACHE", "off")
+	if got := hashCacheDir(); got != "" {
+		t.Errorf("RELEASE_GEN_CACHE=off: cache in %q", got)
+	}
+	t.Setenv("RELEASE_GEN_CACHE", "/some/dir")
+	if got := hashCacheDir(); got != "/some/dir" {
+		t.Errorf("RELEASE_GEN_CACHE=/some/dir: cache in %q", got)
+	}
+	t.Setenv("RELEASE_GEN_CACHE", "")
+	t.Setenv("XDG_CACHE_HOME", "/xdg")
+	t.Setenv("HOME", "/home/u")
+	base, err := os.UserCacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := hashCacheDir(), filepath.Join(base, "release-gen"); got != want {
+		t.Errorf("default cache in %q, want %q", got, want)
+	}
 }
 
 func TestFastPathNewFile(t *testing.T) {
