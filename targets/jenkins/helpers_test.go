@@ -204,3 +204,8 @@ func writeTemp(t *testing.T, name string, data []byte) string {
 	}
 	return p
 }
+
+// script returns the sh script a step made of parts runs (see gen.shell).
+func script(parts ...string) string {
+	return scriptHead + strings.Join(parts, "")
+}

@@ -42,24 +42,24 @@ const tmpDir = `export TMPDIR="${WORKSPACE_TMP:-$WORKSPACE@tmp}/release-gen"
 mkdir -p "$TMPDIR"
 `
 
-// script returns a complete sh script: the header, the temporary
-// directory, shell.Prelude (fail and tmp) and parts.
-func script(parts ...string) string {
-	return bashHeader + tmpDir + shell.Prelude + strings.Join(parts, "")
-}
+// scriptHead starts every sh script: the header, the temporary directory
+// and shell.Prelude (fail and tmp).
+const scriptHead = bashHeader + tmpDir + shell.Prelude
 
-// shell returns a step running the script made of parts (see script).
+// shell returns a step running the script made of scriptHead and parts.
 // Equal scripts share one string, so that while the stages of many
-// services are built, each distinct script is held once.
+// services are built, each distinct script is held once; they are told
+// apart by their parts, so that scriptHead is not copied for every step.
 func (g *gen) shell(label string, parts ...string) sh {
-	text := script(parts...)
-	if same, ok := g.scripts[text]; ok {
+	body := strings.Join(parts, "")
+	if same, ok := g.scripts[body]; ok {
 		return sh{label: label, script: same}
 	}
 	if g.scripts == nil {
 		g.scripts = make(map[string]string)
 	}
-	g.scripts[text] = text
+	text := scriptHead + body
+	g.scripts[body] = text
 	return sh{label: label, script: text}
 }
 

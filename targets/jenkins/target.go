@@ -55,6 +55,9 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 		return nil, err
 	}
 	w := &writer{}
+	// About what a service's stages take, so that the buffer does not
+	// grow by copying for large specs.
+	w.b.Grow(64<<10 + 8<<10*len(m.Services))
 	w.b.WriteString(targets.Header("//", m))
 	w.b.WriteString(fileComment)
 	w.b.WriteString("\nimport groovy.transform.Field\n\n")
@@ -77,7 +80,8 @@ const fileComment = `//
 type gen struct {
 	m    *model.Release
 	cred credentialIDs
-	// scripts holds each distinct script built so far (see shell).
+	// scripts holds each distinct script built so far, by the part after
+	// scriptHead (see shell).
 	scripts map[string]string
 }
 
