@@ -131,5 +131,13 @@
 // property
 // org.jenkinsci.plugins.pipeline.modeldefinition.parser.RuntimeASTTransformer.SCRIPT_SPLITTING_TRANSFORMATION=true
 // lifts the limit; the Jenkinsfile declares no local variables (its
-// scripts are @Field fields), as that mode requires.
+// scripts are @Field fields), as that mode requires. The size at which a
+// generated pipeline crosses the method limit depends on the declarative
+// transformer and is not checked.
+//
+// Whatever the controller's settings, the script is one class, whose
+// constant pool holds at most 65,535 entries ("Class too large"), two per
+// distinct string literal at least: a Jenkinsfile whose literals need more
+// is refused with an output-size error (see classlimit.go), at about 2,000
+// services.
 package jenkins

@@ -63,7 +63,8 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 	w.b.WriteString("\nimport groovy.transform.Field\n\n")
 	g.pipeline(w, stages)
 	w.writeScripts()
-	return []targets.File{{Path: Path, Data: w.b.Bytes(), Target: "jenkins"}}, nil
+	data := w.b.Bytes()
+	return []targets.File{{Path: Path, Data: data, Target: "jenkins", Limit: classLimit, Size: constantPoolBound(data)}}, nil
 }
 
 // fileComment follows the header. It is constant: no spec data is ever
