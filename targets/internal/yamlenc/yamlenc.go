@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
 )
@@ -202,6 +203,10 @@ const blankMarker = "#yamlenc:blank-line-8f3c2a"
 // ending in exactly one newline. Should a value contain the text Spaced
 // marks blank lines with, Encode clears those marks in n and writes no
 // blank lines rather than risk altering the value.
+//
+// The bytes are those yaml.v3's encoder writes. The trees the targets
+// build are written directly (see emit.go); any other tree is encoded by
+// yaml.v3 itself.
 func Encode(n *yaml.Node) ([]byte, error) {
 	spaced := hasMarkers(n)
 	if spaced && mentions(n, blankMarker) {
@@ -210,6 +215,26 @@ func Encode(n *yaml.Node) ([]byte, error) {
 		clearMarkers(n)
 		spaced = false
 	}
+	if b, ok := emit(n); ok {
+		return b, nil
+	}
+	fallbacks.Add(1)
+	return encodeYAML(n, spaced)
+}
+
+// fallbacks counts the documents Encode has left to yaml.v3.
+var fallbacks atomic.Int64
+
+// Fallbacks returns the number of documents Encode has encoded with
+// yaml.v3 because the direct emitter declined them. The targets' tests use
+// it to check that the documents they build are written directly.
+func Fallbacks() int64 {
+	return fallbacks.Load()
+}
+
+// encodeYAML encodes n with yaml.v3, turning the lines of blank-line
+// markers into empty lines when spaced.
+func encodeYAML(n *yaml.Node, spaced bool) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := encodeChunks(&buf, n); err != nil {
 		return nil, err
