@@ -212,11 +212,10 @@ func (e *emitter) flowSequence(n *yaml.Node) bool {
 }
 
 // key writes a mapping key, whose head comment the caller has dealt with.
-// yaml.v3 writes a key as a simple key when it is a scalar on one line of
-// at most 128 bytes (yaml_emitter_check_simple_key); other keys are
-// declined.
+// Only scalars that yaml.v3 writes as simple keys are accepted (see
+// scalar).
 func (e *emitter) key(k *yaml.Node) bool {
-	if k.Kind != yaml.ScalarNode || k.Anchor != "" || k.FootComment != "" || len(k.Value) > 128 || hasBreak(k.Value) {
+	if k.Kind != yaml.ScalarNode || k.Anchor != "" || k.FootComment != "" {
 		return false
 	}
 	return e.scalar(k, true)
@@ -244,18 +243,24 @@ func commentOK(c string) bool {
 
 // scalar writes a scalar in the style yaml.v3 chooses for it
 // (yaml_emitter_emit_scalar), then its line comment, which only a value
-// in block context may have.
+// in block context may have. A key must be what yaml.v3 writes as a
+// simple key, one line of at most 128 bytes (yaml_emitter_check_simple_key);
+// a single-quoted or literal scalar must break lines with LF only.
 func (e *emitter) scalar(n *yaml.Node, simpleKey bool) bool {
 	v := n.Value
 	if !utf8.ValidString(v) || n.LineComment != "" && (simpleKey || e.flowLevel > 0 || !commentOK(n.LineComment)) {
 		return false
 	}
-	requested, ok := requestedStyle(n)
+	a := analyze(v)
+	if simpleKey && (a.multiline() || len(v) > 128) {
+		return false
+	}
+	requested, ok := requestedStyle(n, a)
 	if !ok {
 		return false
 	}
-	style := e.selectStyle(requested, analyze(v), v == "", simpleKey)
-	if (style == singleQuotedStyle || style == literalStyle) && strings.ContainsAny(v, "\u2028\u2029") {
+	style := e.selectStyle(requested, a, v == "", simpleKey)
+	if (style == singleQuotedStyle || style == literalStyle) && a.otherBreak {
 		return false
 	}
 	outer := e.increaseIndent(true)
@@ -282,7 +287,7 @@ func (e *emitter) scalar(n *yaml.Node, simpleKey bool) bool {
 // (yaml.v3 drops the tag and quotes), and the node's own double-quoted or
 // literal style for a !!str. A scalar yaml.v3 would write with a tag is
 // declined.
-func requestedStyle(n *yaml.Node) (scalarStyle, bool) {
+func requestedStyle(n *yaml.Node, a scalarAnalysis) (scalarStyle, bool) {
 	switch n.Style {
 	case yaml.DoubleQuotedStyle:
 		return doubleQuotedStyle, n.Tag == "!!str"
@@ -297,7 +302,7 @@ func requestedStyle(n *yaml.Node) (scalarStyle, bool) {
 	default:
 		return 0, false
 	}
-	if strings.Contains(n.Value, "\n") {
+	if a.lineFeed {
 		return literalStyle, n.Tag == "!!str"
 	}
 	resolved := resolve(n.Value)
@@ -310,20 +315,31 @@ func requestedStyle(n *yaml.Node) (scalarStyle, bool) {
 	return 0, false
 }
 
-// resolve returns the tag yaml.v3 reads a plain scalar of text v with.
-// Only text that starts with a sign, a digit, a dot, "~" or one of the
-// letters yYnNtTfFoO can be anything but a !!str; yaml.v3 resolves that.
+// resolve returns the tag yaml.v3 reads a plain scalar of text v with
+// (its resolve function, which allocates). As there, text that starts
+// with neither a sign, a digit, a dot nor one of "~yYnNtTfFoO" is a !!str,
+// and text that starts with one of the latter is a !!bool or !!null only
+// when it is one of their words.
 func resolve(v string) string {
-	if v != "" && !strings.Contains("+-0123456789.~yYnNtTfFoO", v[:1]) {
+	if v == "" || strings.IndexByte("+-0123456789.", v[0]) >= 0 {
+		return (&yaml.Node{Kind: yaml.ScalarNode, Value: v}).ShortTag()
+	}
+	if strings.IndexByte("~yYnNtTfFoO", v[0]) < 0 {
 		return "!!str"
 	}
-	return (&yaml.Node{Kind: yaml.ScalarNode, Value: v}).ShortTag()
+	switch v {
+	case "true", "True", "TRUE", "false", "False", "FALSE":
+		return "!!bool"
+	case "~", "null", "Null", "NULL":
+		return "!!null"
+	}
+	return "!!str"
 }
 
 // selectStyle settles the style of a scalar from the requested one and
 // what its text allows (yaml_emitter_select_scalar_style).
 func (e *emitter) selectStyle(style scalarStyle, a scalarAnalysis, empty, simpleKey bool) scalarStyle {
-	if simpleKey && a.multiline {
+	if simpleKey && a.multiline() {
 		style = doubleQuotedStyle
 	}
 	if style == plainStyle {
@@ -446,15 +462,18 @@ func (e *emitter) literal(v, lineComment string) {
 		e.comment(lineComment)
 	}
 	e.whitespace = true
-	for i, line := range strings.Split(v, "\n") {
-		if i > 0 {
-			e.putBreak()
-		}
+	for {
+		line, rest, more := strings.Cut(v, "\n")
 		if line != "" {
 			e.writeIndent()
 			e.text(line)
 			e.indention = false
 		}
+		if !more {
+			return
+		}
+		e.putBreak()
+		v = rest
 	}
 }
 
@@ -533,18 +552,27 @@ func (e *emitter) putBreak() {
 // scalarAnalysis is what yaml.v3's emitter learns from a scalar's text
 // before choosing its style.
 type scalarAnalysis struct {
-	multiline    bool // holds a line break
+	lineFeed     bool // holds an LF
+	otherBreak   bool // holds a CR, NEL, LS or PS
 	flowPlain    bool // may be plain inside a flow collection
 	blockPlain   bool // may be plain in block context
 	singleQuoted bool // may be single-quoted
 	block        bool // may be a literal block scalar
 }
 
+// multiline reports whether the text holds a line break.
+func (a scalarAnalysis) multiline() bool {
+	return a.lineFeed || a.otherBreak
+}
+
 // analyze examines the text of a scalar as yaml_emitter_analyze_scalar
 // does, for an emitter that writes Unicode unescaped.
 func analyze(v string) scalarAnalysis {
-	if v == "" {
+	switch {
+	case v == "":
 		return scalarAnalysis{blockPlain: true, singleQuoted: true}
+	case ordinary(v):
+		return scalarAnalysis{flowPlain: true, blockPlain: true, singleQuoted: true, block: true}
 	}
 	var f scalarFeatures
 	if strings.HasPrefix(v, "---") || strings.HasPrefix(v, "...") {
@@ -552,6 +580,12 @@ func analyze(v string) scalarAnalysis {
 	}
 	precededByWhitespace, previousSpace, previousBreak := true, false, false
 	for i, w := 0, 0; i < len(v); i += w {
+		if i > 0 && v[i] != ' ' && ordinaryInside[v[i]] {
+			// A character that only ends a run of whitespace.
+			precededByWhitespace, previousSpace, previousBreak = false, false, false
+			w = 1
+			continue
+		}
 		w = width(v[i])
 		followedByWhitespace := i+w >= len(v) || isBlank(v, i+w)
 		f.indicators(v[i], i == 0, precededByWhitespace, followedByWhitespace)
@@ -568,7 +602,8 @@ func analyze(v string) scalarAnalysis {
 			f.breakSpace = f.breakSpace || previousBreak
 			previousSpace, previousBreak = true, false
 		case isBreak(v, i):
-			f.lineBreaks = true
+			f.lineFeed = f.lineFeed || v[i] == '\n'
+			f.otherBreak = f.otherBreak || v[i] != '\n'
 			f.leadingBreak = f.leadingBreak || i == 0
 			f.trailingBreak = f.trailingBreak || last
 			f.spaceBreak = f.spaceBreak || previousSpace
@@ -581,10 +616,43 @@ func analyze(v string) scalarAnalysis {
 	return f.analysis()
 }
 
+// ordinary reports whether v is printable ASCII without any character
+// the analysis of a scalar looks for: no indicator, no tab, no space at
+// either end and no line break. Every style allows such text.
+func ordinary(v string) bool {
+	if !ordinaryFirst[v[0]] || v[len(v)-1] == ' ' {
+		return false
+	}
+	for i := 1; i < len(v); i++ {
+		if !ordinaryInside[v[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// ordinaryInside holds the characters that the analysis of a scalar
+// ignores after its first: printable ASCII but for the flow indicators,
+// ":" and "#". ordinaryFirst holds those it ignores at the start too,
+// where the other indicators, "-" (as in "- " and "---"), "." (as in
+// "...") and the space count.
+var ordinaryInside, ordinaryFirst = asciiSets(",?[]{}:#", "&*!|>'\"%@`-. ")
+
+// asciiSets returns the printable ASCII characters but for those in
+// inside, and those but for the ones in first as well.
+func asciiSets(inside, first string) (in, fst [256]bool) {
+	for c := byte(0x20); c < 0x7f; c++ {
+		in[c] = strings.IndexByte(inside, c) < 0
+		fst[c] = in[c] && strings.IndexByte(first, c) < 0
+	}
+	return in, fst
+}
+
 // scalarFeatures are the findings of analyze.
 type scalarFeatures struct {
 	blockIndicators, flowIndicators bool
-	lineBreaks, special, tabs       bool
+	lineFeed, otherBreak            bool
+	special, tabs                   bool
 	leadingSpace, leadingBreak      bool
 	trailingSpace, trailingBreak    bool
 	breakSpace, spaceBreak          bool
@@ -622,8 +690,8 @@ func (f *scalarFeatures) indicators(c byte, first, precededByWhitespace, followe
 
 // analysis turns the findings into the styles they allow.
 func (f scalarFeatures) analysis() scalarAnalysis {
-	a := scalarAnalysis{multiline: f.lineBreaks, flowPlain: true, blockPlain: true, singleQuoted: true, block: true}
-	if f.leadingSpace || f.leadingBreak || f.trailingSpace || f.trailingBreak || f.lineBreaks {
+	a := scalarAnalysis{lineFeed: f.lineFeed, otherBreak: f.otherBreak, flowPlain: true, blockPlain: true, singleQuoted: true, block: true}
+	if f.leadingSpace || f.leadingBreak || f.trailingSpace || f.trailingBreak || a.multiline() {
 		a.flowPlain, a.blockPlain = false, false
 	}
 	if f.trailingSpace {
