@@ -2,6 +2,7 @@ package yamlenc
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -398,6 +399,7 @@ func (e *emitter) singleQuoted(v string) {
 // every character of a scalar that starts with a byte order mark.
 func (e *emitter) doubleQuoted(v string) {
 	e.indicator(`"`, true, false, false)
+	e.reserve(len(v))
 	bom := strings.HasPrefix(v, "\ufeff")
 	for i := 0; i < len(v); {
 		if !bom && isPrintable(v, i) && !isBreak(v, i) && v[i] != '"' && v[i] != '\\' {
@@ -532,18 +534,30 @@ func (e *emitter) indicator(s string, needWhitespace, isWhitespace, isIndention 
 
 // put writes one ASCII character.
 func (e *emitter) put(c byte) {
+	e.reserve(1)
 	e.buf = append(e.buf, c)
 	e.column++
 }
 
 // text writes s, which holds no line break.
 func (e *emitter) text(s string) {
+	e.reserve(len(s))
 	e.buf = append(e.buf, s...)
 	e.column += utf8.RuneCountInString(s)
 }
 
+// reserve makes room for n more bytes, doubling the buffer when it is
+// full: append grows a large slice by only a quarter at a time, which
+// allocates several times the size of a large document.
+func (e *emitter) reserve(n int) {
+	if len(e.buf)+n > cap(e.buf) {
+		e.buf = slices.Grow(e.buf, max(n, cap(e.buf)))
+	}
+}
+
 // putBreak ends the line (put_break).
 func (e *emitter) putBreak() {
+	e.reserve(1)
 	e.buf = append(e.buf, '\n')
 	e.column = 0
 	e.indention = true
