@@ -27,6 +27,7 @@ import (
 
 // emitter is the state of one direct emission, as in yaml.v3's emitter.
 type emitter struct {
+	mentioned  bool // a value or comment holds the blank-line marker's text
 	buf        []byte
 	column     int  // characters written on the current line
 	indent     int  // indentation of the current block, -1 outside any
@@ -47,17 +48,20 @@ const (
 
 // emit writes n as one YAML document the way yaml.v3 encodes it, with
 // each blank-line marker written as an empty line. ok is false when the
-// emitter declines the tree.
-func emit(n *yaml.Node) (out []byte, ok bool) {
+// emitter declines the tree. mentioned reports whether a value or comment
+// of an accepted tree holds the marker's text, as Encode's check of the
+// whole tree would: the emitter sees every node, and declines comments
+// elsewhere and collections with a value.
+func emit(n *yaml.Node) (out []byte, ok, mentioned bool) {
 	if n == nil || n.Kind == yaml.ScalarNode {
-		return nil, false
+		return nil, false, false
 	}
 	e := &emitter{indent: -1, whitespace: true, indention: true}
 	if !e.node(n) {
-		return nil, false
+		return nil, false, false
 	}
 	e.writeIndent() // yaml_emitter_emit_document_end
-	return e.buf, true
+	return e.buf, true, e.mentioned
 }
 
 // node writes a mapping, sequence or scalar value (yaml_emitter_emit_node).
@@ -77,9 +81,10 @@ func (e *emitter) node(n *yaml.Node) bool {
 }
 
 // collection reports whether the mapping or sequence n is one yaml.v3
-// writes without a tag or comment, and whether in flow style.
+// writes without a tag or comment (and has no value, which yaml.v3
+// ignores), and whether in flow style.
 func collection(n *yaml.Node, tag string) (ok, flow bool) {
-	if n.Tag != "" && n.Tag != tag || n.LineComment != "" {
+	if n.Tag != "" && n.Tag != tag || n.LineComment != "" || n.Value != "" {
 		return false, false
 	}
 	switch n.Style {
@@ -256,6 +261,7 @@ func (e *emitter) scalar(n *yaml.Node, simpleKey bool) bool {
 	if simpleKey && (a.multiline() || len(v) > 128) {
 		return false
 	}
+	e.mentioned = e.mentioned || strings.Contains(v, blankMarker) || strings.Contains(n.LineComment, blankMarker)
 	requested, ok := requestedStyle(n, a)
 	if !ok {
 		return false

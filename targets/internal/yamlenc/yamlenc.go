@@ -208,6 +208,10 @@ const blankMarker = "#yamlenc:blank-line-8f3c2a"
 // build are written directly (see emit.go); any other tree is encoded by
 // yaml.v3 itself.
 func Encode(n *yaml.Node) ([]byte, error) {
+	if b, ok := emitSpaced(n); ok {
+		return b, nil
+	}
+	fallbacks.Add(1)
 	spaced := hasMarkers(n)
 	if spaced && mentions(n, blankMarker) {
 		// A value contains the marker text: blank lines could not be told
@@ -215,11 +219,21 @@ func Encode(n *yaml.Node) ([]byte, error) {
 		clearMarkers(n)
 		spaced = false
 	}
-	if b, ok := emit(n); ok {
-		return b, nil
-	}
-	fallbacks.Add(1)
 	return encodeYAML(n, spaced)
+}
+
+// emitSpaced writes n with the direct emitter, applying Encode's rule on
+// the marker text itself: the emitter reports whether any value or
+// comment holds it, in which case the markers are cleared and n is
+// written again, without blank lines.
+func emitSpaced(n *yaml.Node) ([]byte, bool) {
+	b, ok, mentioned := emit(n)
+	if !ok || !mentioned || !hasMarkers(n) {
+		return b, ok
+	}
+	clearMarkers(n)
+	b, ok, _ = emit(n)
+	return b, ok
 }
 
 // fallbacks counts the documents Encode has left to yaml.v3.
