@@ -224,6 +224,23 @@ func TestEmitterBlankLines(t *testing.T) {
 	}
 }
 
+// TestEmitterNoWrap checks that neither encoder wraps long lines: yaml.v3
+// would fold a plain, quoted or flow line at 80 columns if its encoder set
+// a line width.
+func TestEmitterNoWrap(t *testing.T) {
+	long := strings.Repeat("word ", 40) + "end"
+	doc := Map("plain", long, "quoted", Str("on "+long+" #"), "flow", Flow(Strs(long, long)), "comment", Comment(Str("x"), long))
+	direct, accepted, want := encodeBoth(t, doc)
+	if !accepted {
+		t.Fatal("declined")
+	}
+	for name, b := range map[string][]byte{"direct": direct, "yaml.v3": want} {
+		if lines := strings.Count(string(b), "\n"); lines != 4 {
+			t.Errorf("%s: %d lines, want 4:\n%s", name, lines, b)
+		}
+	}
+}
+
 // TestEmitterDeclines lists trees the direct emitter must leave to
 // yaml.v3, and checks Encode still writes yaml.v3's bytes for them and
 // counts them in Fallbacks.
