@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
 )
@@ -202,7 +203,15 @@ const blankMarker = "#yamlenc:blank-line-8f3c2a"
 // ending in exactly one newline. Should a value contain the text Spaced
 // marks blank lines with, Encode clears those marks in n and writes no
 // blank lines rather than risk altering the value.
+//
+// The bytes are those yaml.v3's encoder writes. The trees the targets
+// build are written directly (see emit.go); any other tree is encoded by
+// yaml.v3 itself.
 func Encode(n *yaml.Node) ([]byte, error) {
+	if b, ok := emitSpaced(n); ok {
+		return b, nil
+	}
+	fallbacks.Add(1)
 	spaced := hasMarkers(n)
 	if spaced && mentions(n, blankMarker) {
 		// A value contains the marker text: blank lines could not be told
@@ -210,6 +219,36 @@ func Encode(n *yaml.Node) ([]byte, error) {
 		clearMarkers(n)
 		spaced = false
 	}
+	return encodeYAML(n, spaced)
+}
+
+// emitSpaced writes n with the direct emitter, applying Encode's rule on
+// the marker text itself: the emitter reports whether any value or
+// comment holds it, in which case the markers are cleared and n is
+// written again, without blank lines.
+func emitSpaced(n *yaml.Node) ([]byte, bool) {
+	b, ok, mentioned := emit(n)
+	if !ok || !mentioned || !hasMarkers(n) {
+		return b, ok
+	}
+	clearMarkers(n)
+	b, ok, _ = emit(n)
+	return b, ok
+}
+
+// fallbacks counts the documents Encode has left to yaml.v3.
+var fallbacks atomic.Int64
+
+// Fallbacks returns the number of documents Encode has encoded with
+// yaml.v3 because the direct emitter declined them. The targets' tests use
+// it to check that the documents they build are written directly.
+func Fallbacks() int64 {
+	return fallbacks.Load()
+}
+
+// encodeYAML encodes n with yaml.v3, turning the lines of blank-line
+// markers into empty lines when spaced.
+func encodeYAML(n *yaml.Node, spaced bool) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := encodeChunks(&buf, n); err != nil {
 		return nil, err
