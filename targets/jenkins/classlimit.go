@@ -1,8 +1,8 @@
 package jenkins
 
 import (
+	"bytes"
 	"strconv"
-	"strings"
 	"unicode/utf16"
 
 	"release-gen.dev/release-gen/targets"
@@ -36,62 +36,76 @@ var classLimit = targets.SizeLimit{
 // of the class Jenkins compiles src into: two per distinct string literal.
 func constantPoolBound(src []byte) int {
 	distinct := make(map[string]struct{})
-	for _, s := range stringLiterals(string(src)) {
-		distinct[s] = struct{}{}
-	}
+	eachLiteral(src, func(value []byte) {
+		if _, ok := distinct[string(value)]; !ok {
+			distinct[string(value)] = struct{}{}
+		}
+	})
 	return 2 * len(distinct)
 }
 
-// stringLiterals returns the values of the string literals of src, a
+// eachLiteral calls fn with the value of each string literal of src, a
 // Jenkinsfile as this package writes it, in order: single-quoted and
 // triple-single-quoted literals with the escapes escape writes, outside
-// // comments.
-func stringLiterals(src string) []string {
-	var out []string
+// // comments. value is valid only during the call.
+func eachLiteral(src []byte, fn func(value []byte)) {
+	var scratch []byte // holds the values of literals with escapes
 	for i := 0; i < len(src); {
+		next := bytes.IndexAny(src[i:], "/'")
+		if next < 0 {
+			return
+		}
+		i += next
+		rest := src[i:]
+		quotes := 1
 		switch {
-		case strings.HasPrefix(src[i:], "//"):
-			end := strings.IndexByte(src[i:], '\n')
+		case bytes.HasPrefix(rest, []byte("//")):
+			end := bytes.IndexByte(rest, '\n')
 			if end < 0 {
-				return out
+				return
 			}
 			i += end
-		case strings.HasPrefix(src[i:], "'''"):
-			value, n := literal(src[i+3:], "'''")
-			out = append(out, value)
-			i += 3 + n
-		case src[i] == '\'':
-			value, n := literal(src[i+1:], "'")
-			out = append(out, value)
-			i += 1 + n
-		default:
+			continue
+		case bytes.HasPrefix(rest, []byte("'''")):
+			quotes = 3
+		case rest[0] != '\'':
 			i++
+			continue
 		}
+		value, n, escaped := literal(scratch[:0], rest[quotes:], string(rest[:quotes]))
+		if escaped {
+			scratch = value
+		}
+		fn(value)
+		i += quotes + n
 	}
-	return out
 }
 
 // literal reads a literal's text up to and including the closing quote,
-// and returns its value and the number of bytes read.
-func literal(src, closing string) (string, int) {
+// and returns its value, the number of bytes read and whether the text
+// has escapes. The value of a literal without escapes is a part of src;
+// that of one with escapes is appended to buf.
+func literal(buf, src []byte, closing string) (value []byte, n int, escaped bool) {
+	if end := bytes.Index(src, []byte(closing)); end >= 0 && bytes.IndexByte(src[:end], '\\') < 0 {
+		return src[:end], end + len(closing), false
+	}
 	var units []uint16
-	var b strings.Builder
 	flush := func() {
 		if len(units) > 0 {
-			b.WriteString(string(utf16.Decode(units)))
+			buf = append(buf, string(utf16.Decode(units))...)
 			units = units[:0]
 		}
 	}
 	i := 0
-	for i < len(src) && !strings.HasPrefix(src[i:], closing) {
+	for i < len(src) && !bytes.HasPrefix(src[i:], []byte(closing)) {
 		if src[i] != '\\' || i+1 >= len(src) {
 			flush()
-			b.WriteByte(src[i])
+			buf = append(buf, src[i])
 			i++
 			continue
 		}
 		if src[i+1] == 'u' && i+6 <= len(src) {
-			if u, err := strconv.ParseUint(src[i+2:i+6], 16, 16); err == nil {
+			if u, err := strconv.ParseUint(string(src[i+2:i+6]), 16, 16); err == nil {
 				units = append(units, uint16(u))
 				i += 6
 				continue
@@ -100,20 +114,20 @@ func literal(src, closing string) (string, int) {
 		flush()
 		switch c := src[i+1]; c {
 		case 'n':
-			b.WriteByte('\n')
+			buf = append(buf, '\n')
 		case 'r':
-			b.WriteByte('\r')
+			buf = append(buf, '\r')
 		case 't':
-			b.WriteByte('\t')
+			buf = append(buf, '\t')
 		case 'b':
-			b.WriteByte('\b')
+			buf = append(buf, '\b')
 		case 'f':
-			b.WriteByte('\f')
+			buf = append(buf, '\f')
 		default: // \\ and \'
-			b.WriteByte(c)
+			buf = append(buf, c)
 		}
 		i += 2
 	}
 	flush()
-	return b.String(), min(i+len(closing), len(src))
+	return buf, min(i+len(closing), len(src)), true
 }

@@ -17,7 +17,7 @@ func TestStringLiteralsMatchGroovy(t *testing.T) {
 		t.Run(fx.name, func(t *testing.T) {
 			f := render(t, fx.m(t))
 			groovy := groovyStrings(t, writeTemp(t, "Jenkinsfile", f.Data))
-			if diff := cmp.Diff(groovy, stringLiterals(string(f.Data))); diff != "" {
+			if diff := cmp.Diff(groovy, stringLiterals(f.Data)); diff != "" {
 				t.Fatalf("string literals differ from Groovy's (-groovy +ours):\n%s", diff)
 			}
 			distinct := map[string]bool{}
@@ -49,11 +49,18 @@ func TestStringLiterals(t *testing.T) {
 		src.WriteString("x(" + quote(v) + ", " + quoteScript(v) + ") // don't\n")
 		want = append(want, v, v)
 	}
-	got := stringLiterals(src.String())
+	got := stringLiterals([]byte(src.String()))
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("literals (-want +got):\n%s", diff)
 	}
 	if n := constantPoolBound([]byte(src.String())); n != 2*len(values) {
 		t.Errorf("constantPoolBound = %d, want %d (two per distinct value)", n, 2*len(values))
 	}
+}
+
+// stringLiterals returns the values eachLiteral finds in src.
+func stringLiterals(src []byte) []string {
+	out := []string{}
+	eachLiteral(src, func(value []byte) { out = append(out, string(value)) })
+	return out
 }

@@ -72,6 +72,10 @@ func quoteList(ss []string) string {
 // that cannot help close the literal stay raw. Invalid UTF-8 bytes become
 // U+FFFD, as in any Java string.
 func escape(b *strings.Builder, s string, multiline bool) {
+	if plainASCII(s) {
+		b.WriteString(s)
+		return
+	}
 	for i, r := range s {
 		switch {
 		case r == '\\':
@@ -107,6 +111,17 @@ func escape(b *strings.Builder, s string, multiline bool) {
 			}
 		}
 	}
+}
+
+// plainASCII reports whether s is printable ASCII without a quote or a
+// backslash, which escape writes as it is.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '\'' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // safeComment reports whether s may be written into a Groovy // comment:
