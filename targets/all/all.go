@@ -85,8 +85,10 @@ func Render(m *model.Release) ([]targets.File, diag.List, error) {
 			return nil, diags, fmt.Errorf("internal error: targets %s and %s both render %s", files[i-1].Target, files[i].Target, files[i].Path)
 		}
 	}
-	if over := checkSizes(m, files); len(over) > 0 {
-		return nil, append(diags, over...).Sort(), nil
+	sizes := checkSizes(m, files)
+	diags = append(diags, sizes...).Sort()
+	if sizes.HasErrors(false) {
+		return nil, diags, nil
 	}
 	return files, diags, nil
 }
@@ -132,26 +134,41 @@ func selected(m *model.Release) []targets.Target {
 	return out
 }
 
-// checkSizes reports each file larger than its platform's limit, at the
-// spec's services, whose number is what makes the file grow.
+// checkSizes reports each file larger than its platform's limit, as an
+// error, and each file over an advisory limit, as a warning, at the spec's
+// services, whose number is what makes the files grow.
 func checkSizes(m *model.Release, files []targets.File) diag.List {
 	var ds diag.List
+	at := m.Fields.Of("services", m.Pos)
 	for _, f := range files {
-		size, unit := len(f.Data), "bytes"
+		size := len(f.Data)
 		if f.Size != 0 {
 			size = f.Size
 		}
-		if f.Limit.Unit != "" {
-			unit = f.Limit.Unit
+		if over(size, f.Limit) {
+			ds = append(ds, diag.Errorf(at, "output-size", "%s: remove %q from targets, or release fewer services from this spec",
+				overLimit(m, f, size, f.Limit), f.Target))
 		}
-		if f.Limit.Bytes == 0 || size <= f.Limit.Bytes {
-			continue
+		if over(f.AdvisorySize, f.Advisory) {
+			ds = append(ds, diag.Warnf(at, "output-size", "%s: %s", overLimit(m, f, f.AdvisorySize, f.Advisory), f.Advisory.Fix))
 		}
-		ds = append(ds, diag.Errorf(m.Fields.Of("services", m.Pos), "output-size",
-			"%s: %s would be %s %s for %d services, over %s: remove %q from targets, or release fewer services from this spec",
-			f.Target, f.Path, thousands(size), unit, len(m.Services), f.Limit.Rule, f.Target))
 	}
 	return ds
+}
+
+// over reports whether size is over limit, if there is one.
+func over(size int, limit targets.SizeLimit) bool {
+	return limit.Bytes != 0 && size > limit.Bytes
+}
+
+// overLimit says that f, of size against limit, is over it.
+func overLimit(m *model.Release, f targets.File, size int, limit targets.SizeLimit) string {
+	unit := "bytes"
+	if limit.Unit != "" {
+		unit = limit.Unit
+	}
+	return fmt.Sprintf("%s: %s would be %s %s for %d services, over %s",
+		f.Target, f.Path, thousands(size), unit, len(m.Services), limit.Rule)
 }
 
 // thousands formats n with comma separators: 1234567 is "1,234,567".

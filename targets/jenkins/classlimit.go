@@ -32,23 +32,49 @@ var classLimit = targets.SizeLimit{
 	Rule:  `the JVM's 65,535 constant-pool entries per class (Jenkins compiles the Jenkinsfile into one class and cannot compile a larger one: "Class too large")`,
 }
 
-// constantPoolBound returns the lower bound on the constant-pool entries
-// of the class Jenkins compiles src into: two per distinct string literal.
-func constantPoolBound(src []byte) int {
+// methodLimit is the JVM's limit on one method's bytecode, which the
+// declarative pipeline block compiles into unless the controller splits
+// it: an advisory limit of the Jenkinsfile. Each string literal of the
+// block is loaded by an instruction of at least two bytes (ldc), so twice
+// their number is a lower bound on the method's size; the real size is
+// many times larger, so a pipeline can fail well below the bound.
+var methodLimit = targets.SizeLimit{
+	Bytes: 65535,
+	Unit:  "bytes of bytecode at least (two per string literal of the pipeline block)",
+	Rule: "the JVM's 65,535 bytes of bytecode per method, which the declarative pipeline block compiles into " +
+		`unless the controller splits it (a larger one fails: "Method too large")`,
+	Fix: "start the Jenkins controller with -D" + scriptSplitting + "=true, or release fewer services from this spec",
+}
+
+// scriptSplitting is the system property that makes Declarative Pipeline
+// split the pipeline block into several methods.
+const scriptSplitting = "org.jenkinsci.plugins.pipeline.modeldefinition.parser.RuntimeASTTransformer.SCRIPT_SPLITTING_TRANSFORMATION"
+
+// literalBounds returns the lower bounds on what the class and the
+// pipeline block's method need, given src and the length of its part up
+// to the end of the pipeline block: two constant-pool entries per
+// distinct string literal of src, and two bytes of bytecode per string
+// literal of the pipeline block.
+func literalBounds(src []byte, pipelineEnd int) (constantPool, pipelineMethod int) {
 	distinct := make(map[string]struct{})
-	eachLiteral(src, func(value []byte) {
+	inPipeline := 0
+	eachLiteral(src, func(at int, value []byte) {
 		if _, ok := distinct[string(value)]; !ok {
 			distinct[string(value)] = struct{}{}
 		}
+		if at < pipelineEnd {
+			inPipeline++
+		}
 	})
-	return 2 * len(distinct)
+	return 2 * len(distinct), 2 * inPipeline
 }
 
 // eachLiteral calls fn with the value of each string literal of src, a
 // Jenkinsfile as this package writes it, in order: single-quoted and
 // triple-single-quoted literals with the escapes escape writes, outside
-// // comments. value is valid only during the call.
-func eachLiteral(src []byte, fn func(value []byte)) {
+// // comments. at is the offset of the literal's opening quote; value
+// is valid only during the call.
+func eachLiteral(src []byte, fn func(at int, value []byte)) {
 	var scratch []byte // holds the values of literals with escapes
 	for i := 0; i < len(src); {
 		next := bytes.IndexAny(src[i:], "/'")
@@ -76,7 +102,7 @@ func eachLiteral(src []byte, fn func(value []byte)) {
 		if escaped {
 			scratch = value
 		}
-		fn(value)
+		fn(i, value)
 		i += quotes + n
 	}
 }

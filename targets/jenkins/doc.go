@@ -133,7 +133,10 @@
 // lifts the limit; the Jenkinsfile declares no local variables (its
 // scripts are @Field fields), as that mode requires. The size at which a
 // generated pipeline crosses the method limit depends on the declarative
-// transformer and is not checked.
+// transformer; what the target knows for certain is a lower bound, two
+// bytes of bytecode per string literal of the block, and beyond 64 KB of
+// it the Jenkinsfile is written with an output-size warning naming the
+// setting (from about 400 to 500 services).
 //
 // Whatever the controller's settings, the script is one class, whose
 // constant pool holds at most 65,535 entries ("Class too large"), two per

@@ -62,9 +62,15 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 	w.b.WriteString(fileComment)
 	w.b.WriteString("\nimport groovy.transform.Field\n\n")
 	g.pipeline(w, stages)
+	pipelineEnd := w.b.Len()
 	w.writeScripts()
 	data := w.b.Bytes()
-	return []targets.File{{Path: Path, Data: data, Target: "jenkins", Limit: classLimit, Size: constantPoolBound(data)}}, nil
+	constantPool, pipelineMethod := literalBounds(data, pipelineEnd)
+	return []targets.File{{
+		Path: Path, Data: data, Target: "jenkins",
+		Limit: classLimit, Size: constantPool,
+		Advisory: methodLimit, AdvisorySize: pipelineMethod,
+	}}, nil
 }
 
 // fileComment follows the header. It is constant: no spec data is ever
