@@ -82,8 +82,10 @@ type outputCache struct {
 	// file records a complete verification for key.
 	manifest, attributes fileStamp
 	entries              []cacheEntry // in manifest order
-	byPath               map[string]int
-	indexOnce            sync.Once
+
+	// byPath indexes entries by path for lookup, built once on first use.
+	byPath    map[string]int
+	indexOnce sync.Once
 
 	// next holds what this run recorded, by index in the manifest; an
 	// entry with an empty path was not recorded.
