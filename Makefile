@@ -37,8 +37,8 @@ lint: vet
 	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) run $(STATICCHECK) ./...
 
-# Targets render side by side; the race detector checks that they only read
-# the model.
+# One compiled release may be rendered from several goroutines; the race
+# detector checks that targets only read the model.
 unit:
 	$(GO) test -count=1 ./...
 	$(GO) test -race -count=1 -run '^TestRenderShared$$' ./targets/all/

@@ -11,10 +11,11 @@ import (
 	"release-gen.dev/release-gen/targets/all"
 )
 
-// TestRenderShared renders one model from several goroutines at once, as
-// Render itself renders its targets side by side, and expects every
-// result to equal the first: targets only read the model. Run with -race
-// (make test does) to catch a target that writes to it.
+// TestRenderShared renders one model from several goroutines at once and
+// expects every result to equal the first: targets only read the model,
+// so that a caller (a language server, a test) may render one compiled
+// release concurrently. Run with -race (make test does) to catch a target
+// that writes to it.
 func TestRenderShared(t *testing.T) {
 	for _, dir := range specs {
 		res, err := compiler.Compile(compiler.Config{Dir: dir})
