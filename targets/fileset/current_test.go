@@ -366,3 +366,44 @@ func TestHashPlain(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputCachePrunes: saving a cache removes cache files not written
+// for a month and temporary files of interrupted saves, and nothing else.
+func TestOutputCachePrunes(t *testing.T) {
+	root, cacheDir := t.TempDir(), t.TempDir()
+	s := fullSet(root)
+	s.GitAttributes = true
+	mustWrite(t, s)
+	old := time.Now().Add(-40 * 24 * time.Hour)
+	files := map[string]time.Time{
+		"outputs-gone":   old,
+		"outputs-recent": time.Now().Add(-24 * time.Hour),
+		".outputs-123":   time.Now().Add(-2 * time.Hour),
+		".outputs-456":   time.Now(),
+		"unrelated":      old,
+	}
+	for name, mtime := range files {
+		p := filepath.Join(cacheDir, name)
+		must(t, os.WriteFile(p, []byte("x"), 0o644))
+		must(t, os.Chtimes(p, mtime, mtime))
+	}
+	if !current(root, s.Generator, s.SpecHash, s.Targets, cacheDir, settledStart()) {
+		t.Fatal("Current is false for the tree as built")
+	}
+	var left []string
+	entries, err := os.ReadDir(cacheDir)
+	must(t, err)
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), "outputs-") || files[e.Name()] != (time.Time{}) {
+			left = append(left, e.Name())
+		} else {
+			left = append(left, "(this tree's cache)")
+		}
+	}
+	want := []string{".outputs-456", "(this tree's cache)", "outputs-recent", "unrelated"}
+	slices.Sort(left)
+	slices.Sort(want)
+	if !slices.Equal(left, want) {
+		t.Errorf("cache directory holds %v, want %v", left, want)
+	}
+}

@@ -231,6 +231,40 @@ func (c *outputCache) save(manifest, attributes fileStamp) {
 	if werr != nil || cerr != nil || os.Rename(tmp.Name(), c.file) != nil {
 		os.Remove(tmp.Name())
 	}
+	pruneCache(dir, time.Now())
+}
+
+// Cache files are rewritten whenever Current verifies their output
+// directory again, so one not written for staleCache most likely
+// describes a directory that was removed or moved; a temporary file older
+// than staleTemp was left by an interrupted save. Removing a cache file
+// that was still in use costs one verification that reads the outputs.
+const (
+	staleCache = 30 * 24 * time.Hour
+	staleTemp  = time.Hour
+)
+
+// pruneCache removes the stale cache and temporary files of the cache
+// directory dir. Other files are left alone; errors are ignored.
+func pruneCache(dir string, now time.Time) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		var age time.Duration
+		switch name := e.Name(); {
+		case strings.HasPrefix(name, "outputs-"):
+			age = staleCache
+		case strings.HasPrefix(name, ".outputs-"):
+			age = staleTemp
+		default:
+			continue
+		}
+		if info, err := e.Info(); err == nil && info.Mode().IsRegular() && now.Sub(info.ModTime()) > age {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // appendStamp appends the five numbers of s to b, each after a space.
