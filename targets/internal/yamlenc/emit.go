@@ -176,44 +176,40 @@ func (e *emitter) blockSequence(n *yaml.Node) bool {
 // and _value). Nothing in it breaks a line: it holds no comments, and its
 // scalars are neither literal nor written over several lines.
 func (e *emitter) flowMapping(n *yaml.Node) bool {
-	e.indicator("{", true, true, false)
-	outer := e.increaseIndent(true)
-	e.flowLevel++
-	for i := 0; i < len(n.Content); i += 2 {
-		if i > 0 {
-			e.indicator(",", false, false, false)
-		}
-		if k := n.Content[i]; k == nil || k.HeadComment != "" || !e.key(k) {
+	return e.flow("{", "}", len(n.Content)/2, func(i int) bool {
+		if k := n.Content[2*i]; k == nil || k.HeadComment != "" || !e.key(k) {
 			return false
 		}
 		e.indicator(":", false, false, false)
-		if !e.node(n.Content[i+1]) {
-			return false
-		}
-	}
-	e.flowLevel--
-	e.indent = outer
-	e.indicator("}", false, false, false)
-	return true
+		return e.node(n.Content[2*i+1])
+	})
 }
 
 // flowSequence writes [item, ...] (yaml_emitter_emit_flow_sequence_item),
 // on one line as flowMapping.
 func (e *emitter) flowSequence(n *yaml.Node) bool {
-	e.indicator("[", true, true, false)
+	return e.flow("[", "]", len(n.Content), func(i int) bool {
+		return e.node(n.Content[i])
+	})
+}
+
+// flow writes a flow collection of count entries between the indicators
+// open and close, separated by commas, each written by entry.
+func (e *emitter) flow(open, close string, count int, entry func(i int) bool) bool {
+	e.indicator(open, true, true, false)
 	outer := e.increaseIndent(true)
 	e.flowLevel++
-	for i, item := range n.Content {
+	for i := range count {
 		if i > 0 {
 			e.indicator(",", false, false, false)
 		}
-		if !e.node(item) {
+		if !entry(i) {
 			return false
 		}
 	}
 	e.flowLevel--
 	e.indent = outer
-	e.indicator("]", false, false, false)
+	e.indicator(close, false, false, false)
 	return true
 }
 
