@@ -189,27 +189,22 @@ func fileMatches(root string, i int, f ManifestFile, cache *outputCache, start t
 		return sum == f.SHA256
 	}
 	sum, after, err := hashPlain(name)
-	if err != nil {
+	if err != nil || after != before {
+		// Gone, or changed or replaced while it was read: Check tells.
 		return false
 	}
-	if after == before && before.settled(start) {
+	if before.settled(start) {
 		cache.record(i, f.Path, before, sum)
 	}
 	return sum == f.SHA256
 }
 
-// hashPlain returns the hex SHA-256 of the regular file name with CRLF
-// line endings read as LF, as sum(normalizeEOL(contents)) would, and the
-// file's status once read. It reads the file in pieces: outputs can be
-// tens of megabytes.
+// hashPlain returns the hex SHA-256 of the file name with CRLF line
+// endings read as LF, as sum(normalizeEOL(contents)) would, and the
+// file's status once read; the caller compares that status with the one
+// lstamp gave before, which tells, where statuses are available, that
+// name is still the regular file it checked. It reads the file in pieces: outputs can be tens of megabytes.
 func hashPlain(name string) (string, fileStamp, error) {
-	info, err := os.Lstat(name)
-	if err != nil {
-		return "", fileStamp{}, err
-	}
-	if !info.Mode().IsRegular() {
-		return "", fileStamp{}, fmt.Errorf("%s is not a regular file", name)
-	}
 	f, err := os.Open(name)
 	if err != nil {
 		return "", fileStamp{}, err
