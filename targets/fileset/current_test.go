@@ -109,16 +109,13 @@ func TestCurrent(t *testing.T) {
 				name += "/cached"
 			}
 			t.Run(name, func(t *testing.T) {
-				root := t.TempDir()
-				s := fullSet(root)
-				s.GitAttributes = true
-				mustWrite(t, s)
-				cacheDir := ""
+				root, cacheDir, s := builtTree(t)
 				if cached {
 					// Verify the tree as built, so that the cache records it
 					// and the edit below must invalidate it.
-					cacheDir = t.TempDir()
 					recordVerified(t, root, s, cacheDir)
+				} else {
+					cacheDir = ""
 				}
 				tt.edit(t, root, &s)
 				got := current(root, s.Generator, s.SpecHash, s.Targets, cacheDir, settledStart())
@@ -133,6 +130,17 @@ func TestCurrent(t *testing.T) {
 			})
 		}
 	}
+}
+
+// builtTree writes fullSet, with its .gitattributes block, into a new
+// directory, and returns that and a new cache directory.
+func builtTree(t *testing.T) (root, cacheDir string, s Set) {
+	t.Helper()
+	root, cacheDir = t.TempDir(), t.TempDir()
+	s = fullSet(root)
+	s.GitAttributes = true
+	mustWrite(t, s)
+	return root, cacheDir, s
 }
 
 // settledStart is a start for current at which every file of a test is
@@ -185,10 +193,7 @@ func waitPastTimestamps(t *testing.T, root string) {
 // TestCurrentCacheSameSize: an edit that keeps a file's size and
 // modification time still invalidates what the cache recorded of it.
 func TestCurrentCacheSameSize(t *testing.T) {
-	root, cacheDir := t.TempDir(), t.TempDir()
-	s := fullSet(root)
-	s.GitAttributes = true
-	mustWrite(t, s)
+	root, cacheDir, s := builtTree(t)
 	recordVerified(t, root, s, cacheDir)
 	name := filepath.Join(root, "deploy", "ecr", "api.json")
 	info, err := os.Stat(name)
@@ -211,10 +216,7 @@ func TestCurrentCacheSameSize(t *testing.T) {
 // not recorded, so that a change within the same timestamp tick cannot go
 // unseen; nor is an incomplete verification.
 func TestCurrentCacheUnsettled(t *testing.T) {
-	root, cacheDir := t.TempDir(), t.TempDir()
-	s := fullSet(root)
-	s.GitAttributes = true
-	mustWrite(t, s)
+	root, cacheDir, s := builtTree(t)
 	if !Current(root, s.Generator, s.SpecHash, s.Targets, cacheDir) {
 		t.Fatal("Current is false for the tree as built")
 	}
@@ -233,10 +235,7 @@ func TestCurrentCacheUnsettled(t *testing.T) {
 // recorded the tree, only the statuses of the outputs are trusted, each
 // for its own file.
 func TestCurrentCacheFiles(t *testing.T) {
-	root, cacheDir := t.TempDir(), t.TempDir()
-	s := fullSet(root)
-	s.GitAttributes = true
-	mustWrite(t, s)
+	root, cacheDir, s := builtTree(t)
 	recordVerified(t, root, s, cacheDir)
 	// Rewrite the manifest with the same contents: the tree is still
 	// current, but the verification must run again.
@@ -263,10 +262,7 @@ func TestCurrentCacheFiles(t *testing.T) {
 // TestCurrentCacheDamaged: a cache file cut short or garbled anywhere is
 // never read as something it does not say.
 func TestCurrentCacheDamaged(t *testing.T) {
-	root, cacheDir := t.TempDir(), t.TempDir()
-	s := fullSet(root)
-	s.GitAttributes = true
-	mustWrite(t, s)
+	root, cacheDir, s := builtTree(t)
 	recordVerified(t, root, s, cacheDir)
 	files, err := filepath.Glob(filepath.Join(cacheDir, "outputs-*"))
 	must(t, err)
@@ -299,10 +295,7 @@ func TestCurrentCacheDamaged(t *testing.T) {
 // TestCurrentCacheKey: the recorded verification answers only the
 // question it answered: the same tree, generator, spec hash and targets.
 func TestCurrentCacheKey(t *testing.T) {
-	root, cacheDir := t.TempDir(), t.TempDir()
-	s := fullSet(root)
-	s.GitAttributes = true
-	mustWrite(t, s)
+	root, cacheDir, s := builtTree(t)
 	recordVerified(t, root, s, cacheDir)
 	other := SpecHash(map[string][]byte{"release.cue": []byte("package release\n\nname: \"other\"\n")})
 	for _, args := range [][]string{
@@ -370,10 +363,7 @@ func TestHashPlain(t *testing.T) {
 // TestOutputCachePrunes: saving a cache removes cache files not written
 // for a month and temporary files of interrupted saves, and nothing else.
 func TestOutputCachePrunes(t *testing.T) {
-	root, cacheDir := t.TempDir(), t.TempDir()
-	s := fullSet(root)
-	s.GitAttributes = true
-	mustWrite(t, s)
+	root, cacheDir, s := builtTree(t)
 	old := time.Now().Add(-40 * 24 * time.Hour)
 	files := map[string]time.Time{
 		"outputs-gone":   old,
