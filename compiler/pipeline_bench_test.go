@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -209,17 +208,18 @@ func BenchmarkCommand(b *testing.B) {
 		}
 	}
 	built := time.Now()
-	for _, cmd := range [][]string{{"vet"}, {"build"}, {"check"}, {"check", "cached"}, {"check", "--full"}} {
-		name := strings.Join(cmd, "-")
-		if cmd[len(cmd)-1] == "--full" {
-			name = cmd[0] + "-full"
-		}
-		args := cmd[:1:1]
-		if name != "check-cached" {
-			args = cmd
-		}
-		b.Run(name, func(b *testing.B) {
-			switch name {
+	for _, c := range []struct {
+		name string
+		args []string
+	}{
+		{"vet", []string{"vet"}},
+		{"build", []string{"build"}},
+		{"check", []string{"check"}},
+		{"check-cached", []string{"check"}},
+		{"check-full", []string{"check", "--full"}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			switch c.name {
 			case "check":
 				b.Setenv("RELEASE_GEN_CACHE", "off")
 			case "check-cached":
@@ -232,8 +232,8 @@ func BenchmarkCommand(b *testing.B) {
 			}
 			sizes(b, specs, func(b *testing.B, s *benchSpec) {
 				for b.Loop() {
-					if code := run(b, append(args, s.dir)...); code != 0 {
-						b.Fatalf("%v: exit %d", cmd, code)
+					if code := run(b, append(c.args, s.dir)...); code != 0 {
+						b.Fatalf("%v: exit %d", c.args, code)
 					}
 				}
 			})
