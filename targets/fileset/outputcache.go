@@ -291,9 +291,9 @@ func (c *outputCache) parse(data []byte) {
 		return
 	}
 	key, _ := strings.CutPrefix(lines[1], "key ")
-	manifest, rest1, ok1 := cutStamp(strings.CutPrefix(lines[2], "manifest"))
-	attributes, rest2, ok2 := cutStamp(strings.CutPrefix(lines[3], "attributes"))
-	if !ok1 || !ok2 || rest1 != "" || rest2 != "" {
+	manifest, ok1 := labelledStamp(lines[2], "manifest")
+	attributes, ok2 := labelledStamp(lines[3], "attributes")
+	if !ok1 || !ok2 {
 		return
 	}
 	entries := make([]cacheEntry, 0, count)
@@ -301,7 +301,7 @@ func (c *outputCache) parse(data []byte) {
 		if len(line) < 2*sha256.Size || !validHex256(line[:2*sha256.Size]) {
 			return
 		}
-		stamp, rest, ok := cutStamp(line[2*sha256.Size:], true)
+		stamp, rest, ok := cutStamp(line[2*sha256.Size:])
 		path, spaced := strings.CutPrefix(rest, " ")
 		if !ok || !spaced || path == "" {
 			return
@@ -314,12 +314,20 @@ func (c *outputCache) parse(data []byte) {
 	}
 }
 
-// cutStamp reads the five numbers appendStamp writes from the front of s,
-// when found is true, and returns the rest of s.
-func cutStamp(s string, found bool) (stamp fileStamp, rest string, ok bool) {
-	if !found {
-		return fileStamp{}, "", false
+// labelledStamp reads a line holding label and the five numbers
+// appendStamp writes, and nothing else.
+func labelledStamp(line, label string) (fileStamp, bool) {
+	s, ok := strings.CutPrefix(line, label)
+	if !ok {
+		return fileStamp{}, false
 	}
+	stamp, rest, ok := cutStamp(s)
+	return stamp, ok && rest == ""
+}
+
+// cutStamp reads the five numbers appendStamp writes from the front of s
+// and returns the rest of s.
+func cutStamp(s string) (stamp fileStamp, rest string, ok bool) {
 	var n [5]uint64
 	for i := range n {
 		if s, ok = strings.CutPrefix(s, " "); !ok {
