@@ -54,7 +54,7 @@ func checkUnchanged(t *testing.T, root string, before map[string]node, err error
 func TestWriteFailsAtEveryStep(t *testing.T) {
 	_, s := faultScenario(t)
 	counter := &faultFS{}
-	if _, err := write(counter, s); err != nil {
+	if _, err := write(counter, s, 1); err != nil {
 		t.Fatal(err)
 	}
 	steps := counter.calls
@@ -71,7 +71,7 @@ func TestWriteFailsAtEveryStep(t *testing.T) {
 			}
 			return nil
 		}}
-		_, err := write(ffs, s)
+		_, err := write(ffs, s, 1)
 		step := strings.ReplaceAll(steps[n], root, "ROOT")
 		if err == nil {
 			// A failed hard link falls back to a copy; a failure while
@@ -154,7 +154,7 @@ func TestWriteFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			root, s := faultScenario(t)
 			before := snapshot(t, root)
-			_, err := write(&faultFS{fail: tt.fail(root)}, s)
+			_, err := write(&faultFS{fail: tt.fail(root)}, s, 1)
 			checkUnchanged(t, root, before, err)
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %q does not contain %q", err, tt.want)
@@ -175,7 +175,7 @@ func TestWriteWithoutHardLinks(t *testing.T) {
 	}
 	t.Run("success", func(t *testing.T) {
 		root, s := faultScenario(t)
-		if _, err := write(&faultFS{fail: noLinks}, s); err != nil {
+		if _, err := write(&faultFS{fail: noLinks}, s, 1); err != nil {
 			t.Fatal(err)
 		}
 		if drifts, err := Check(s); err != nil || len(drifts) != 0 {
@@ -194,7 +194,7 @@ func TestWriteWithoutHardLinks(t *testing.T) {
 				return err
 			}
 			return renames(n, op, name)
-		}}, s)
+		}}, s, 1)
 		if err == nil {
 			t.Fatal("Write succeeded")
 		}
@@ -230,7 +230,7 @@ func TestWriteRollbackFailure(t *testing.T) {
 			}
 		}
 		return nil
-	}}, s)
+	}}, s, 1)
 	if err == nil {
 		t.Fatal("Write succeeded")
 	}
@@ -276,7 +276,7 @@ func (r *syncRecorder) SyncFiles(root string, names []string) error {
 func TestWriteSyncsBeforeRenaming(t *testing.T) {
 	_, s := faultScenario(t)
 	rec := &syncRecorder{}
-	if _, err := write(rec, s); err != nil {
+	if _, err := write(rec, s, 1); err != nil {
 		t.Fatal(err)
 	}
 	if len(rec.synced) != 1 {

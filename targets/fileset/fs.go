@@ -45,20 +45,13 @@ func (osFS) ReadFile(name string) ([]byte, error)          { return os.ReadFile(
 func (osFS) Mkdir(name string, perm fs.FileMode) error     { return os.Mkdir(name, perm) }
 func (osFS) MkdirAll(name string, perm fs.FileMode) error  { return os.MkdirAll(name, perm) }
 func (osFS) MkdirTemp(dir, pattern string) (string, error) { return os.MkdirTemp(dir, pattern) }
-func (osFS) Rename(oldpath, newpath string) error          { return os.Rename(oldpath, newpath) }
+func (osFS) Rename(oldpath, newpath string) error          { return rename(oldpath, newpath) }
 func (osFS) Remove(name string) error                      { return os.Remove(name) }
 func (osFS) Link(oldname, newname string) error            { return os.Link(oldname, newname) }
 func (osFS) Lock(name string) (func() error, error)        { return lockFile(name) }
 func (osFS) SyncFiles(root string, names []string) error   { return syncFiles(root, names) }
 
-func (osFS) CreateTemp(dir, pattern string) (tempFile, error) {
-	f, err := os.CreateTemp(dir, pattern)
-	if err != nil {
-		// Return a nil interface, not a typed nil *os.File.
-		return nil, err
-	}
-	return f, nil
-}
+func (osFS) CreateTemp(dir, pattern string) (tempFile, error) { return createTemp(dir, pattern) }
 
 // syncEach syncs the named files one by one: an fsync each.
 func syncEach(names []string) error {

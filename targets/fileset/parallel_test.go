@@ -1,0 +1,180 @@
+package fileset
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"release-gen.dev/release-gen/targets"
+)
+
+func TestEachCallsEveryIndexOnce(t *testing.T) {
+	for _, workers := range []int{1, 2, 4} {
+		for _, n := range []int{0, 1, batch - 1, batch, batch + 1, 10*batch + 3} {
+			calls := make([]atomic.Int32, n)
+			err := (&txn{workers: workers}).each(n, func(i int) error {
+				calls[i].Add(1)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range calls {
+				if c := calls[i].Load(); c != 1 {
+					t.Errorf("workers %d, n %d: do(%d) called %d times", workers, n, i, c)
+				}
+			}
+		}
+	}
+}
+
+func TestEachReturnsLowestError(t *testing.T) {
+	for _, workers := range []int{1, 4} {
+		err := (&txn{workers: workers}).each(8*batch, func(i int) error {
+			if i == 5 || i == 3*batch+1 {
+				return fmt.Errorf("call %d", i)
+			}
+			return nil
+		})
+		if err == nil || err.Error() != "call 5" {
+			t.Errorf("workers %d: error %v, want call 5", workers, err)
+		}
+	}
+}
+
+// TestEachRunsConcurrently holds the first call until a call from another
+// batch has begun, which can only happen if two workers run at once.
+func TestEachRunsConcurrently(t *testing.T) {
+	other := make(chan struct{})
+	var once atomic.Bool
+	err := (&txn{workers: 2}).each(2*batch, func(i int) error {
+		switch {
+		case i == 0:
+			select {
+			case <-other:
+				return nil
+			case <-time.After(10 * time.Second):
+				return errors.New("no second worker began while the first was busy")
+			}
+		case i >= batch && once.CompareAndSwap(false, true):
+			close(other)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// bigScenario is faultScenario at a size where Write shares the work
+// among workers: a first build of 300 files in three directories, and a
+// second that rewrites every other one, adds 100 in a new directory and
+// prunes 30.
+func bigScenario(t *testing.T) (root string, second Set) {
+	t.Helper()
+	root = t.TempDir()
+	var first, next []targets.File
+	for i := range 300 {
+		path := fmt.Sprintf("deploy/%s/svc-%03d.json", []string{"ecr", "flagger", "other"}[i%3], i)
+		first = append(first, targets.File{Path: path, Target: "ecr", Data: fmt.Appendf(nil, "{\"v\": 1, \"i\": %d}\n", i)})
+		switch {
+		case i%10 == 9:
+			// pruned
+		case i%2 == 0:
+			next = append(next, targets.File{Path: path, Target: "ecr", Data: fmt.Appendf(nil, "{\"v\": 2, \"i\": %d}\n", i)})
+		default:
+			next = append(next, first[i])
+		}
+	}
+	for i := range 100 {
+		next = append(next, targets.File{Path: fmt.Sprintf("deploy/new/svc-%03d.json", i), Target: "ecr", Data: []byte("{}\n")})
+	}
+	mustWrite(t, set(root, []string{"ecr"}, first...))
+	return root, set(root, []string{"ecr"}, next...)
+}
+
+// TestWriteParallel checks that Write with several workers leaves the
+// same tree as with one, and that a failure on any worker still undoes
+// every change the others made.
+func TestWriteParallel(t *testing.T) {
+	withoutTimes := func(m map[string]node) map[string]node {
+		for k, n := range m {
+			n.ModTime = time.Time{}
+			m[k] = n
+		}
+		return m
+	}
+	rootOne, one := bigScenario(t)
+	rootMany, many := bigScenario(t)
+	if _, err := write(osFS{}, one, 1); err != nil {
+		t.Fatal(err)
+	}
+	counter := &faultFS{}
+	res, err := write(counter, many, maxWorkers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The manifest is put in place after every output it names.
+	var renames []string
+	for _, c := range counter.calls {
+		if name, ok := strings.CutPrefix(c, "rename "); ok {
+			renames = append(renames, name)
+		}
+	}
+	if len(renames) == 0 || !strings.HasSuffix(renames[len(renames)-1], ManifestPath) {
+		t.Errorf("last rename is not the manifest: %v", renames[max(0, len(renames)-3):])
+	}
+	if len(res.Written) != 250 || len(res.Removed) != 30 {
+		t.Errorf("wrote %d and removed %d files; want 250 and 30", len(res.Written), len(res.Removed))
+	}
+	if diff := cmp.Diff(withoutTimes(snapshot(t, rootOne)), withoutTimes(snapshot(t, rootMany))); diff != "" {
+		t.Errorf("trees written by one and by %d workers differ (-one +many):\n%s", maxWorkers, diff)
+	}
+
+	for _, op := range []string{"createtemp", "write", "rename"} {
+		for _, n := range []int{0, 1, 40, 149, 249} {
+			t.Run(fmt.Sprintf("%s-%d", op, n), func(t *testing.T) {
+				root, s := bigScenario(t)
+				before := snapshot(t, root)
+				// Fail the n-th call of op on an output under deploy/,
+				// not on the manifest.
+				fail := failOn(op, "/deploy/", n, syscall.ENOSPC)
+				_, err := write(&faultFS{fail: fail}, s, maxWorkers)
+				if !errors.Is(err, syscall.ENOSPC) {
+					t.Fatalf("error %v does not wrap ENOSPC", err)
+				}
+				checkUnchanged(t, root, before, err)
+				if l := leftovers(t, root); len(l) > 0 {
+					t.Errorf("left %v", l)
+				}
+			})
+		}
+	}
+}
+
+// TestCreateTempNames checks that temporary files are new and distinct,
+// and named as the pattern says.
+func TestCreateTempNames(t *testing.T) {
+	dir := t.TempDir()
+	seen := make(map[string]bool)
+	for range 200 {
+		f, err := createTemp(dir, tempPattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := f.Name()
+		if err := writeClose(f, []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		base := name[strings.LastIndexByte(name, '/')+1:]
+		if !strings.HasPrefix(base, ".release-gen-") || !strings.HasSuffix(base, ".tmp") || seen[name] {
+			t.Fatalf("temporary file %q: wrong name or reused", name)
+		}
+		seen[name] = true
+	}
+}

@@ -1,0 +1,19 @@
+//go:build !unix
+
+package fileset
+
+import "os"
+
+// createTemp creates a new file in dir named by pattern, as
+// os.CreateTemp does.
+func createTemp(dir, pattern string) (tempFile, error) {
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		// Return a nil interface, not a typed nil *os.File.
+		return nil, err
+	}
+	return f, nil
+}
+
+// rename is os.Rename.
+func rename(oldpath, newpath string) error { return os.Rename(oldpath, newpath) }

@@ -1,0 +1,112 @@
+//go:build unix
+
+package fileset
+
+import (
+	"errors"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// createTemp creates a new file in dir named by pattern, whose last "*"
+// is replaced by a random number, as os.CreateTemp does. The file is a
+// bare descriptor: an *os.File costs five more system calls to register a
+// regular file with the network poller, which is most of the cost of
+// creating a small file once there are thousands.
+func createTemp(dir, pattern string) (tempFile, error) {
+	prefix, suffix := pattern, ""
+	if i := strings.LastIndexByte(pattern, '*'); i >= 0 {
+		prefix, suffix = pattern[:i], pattern[i+1:]
+	}
+	for try := 0; ; try++ {
+		name := filepath.Join(dir, prefix+strconv.FormatUint(uint64(rand.Uint32()), 10)+suffix)
+		fd, err := unix.Open(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o600)
+		for err == unix.EINTR {
+			fd, err = unix.Open(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o600)
+		}
+		if err == nil {
+			return &rawFile{fd: fd, name: name}, nil
+		}
+		if err != unix.EEXIST || try == 10000 {
+			return nil, &fs.PathError{Op: "createtemp", Path: filepath.Join(dir, pattern), Err: err}
+		}
+	}
+}
+
+// rename renames a file with one rename(2). os.Rename first stats newpath
+// to refuse a directory there, which rename(2) refuses anyway when oldpath
+// is a file, the only thing Write renames.
+func rename(oldpath, newpath string) error {
+	err := unix.Rename(oldpath, newpath)
+	for err == unix.EINTR {
+		err = unix.Rename(oldpath, newpath)
+	}
+	if err != nil {
+		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: err}
+	}
+	return nil
+}
+
+// rawFile is a file open for writing by its descriptor alone.
+type rawFile struct {
+	fd   int
+	name string
+}
+
+func (f *rawFile) Name() string { return f.name }
+
+func (f *rawFile) Write(p []byte) (int, error) {
+	written := 0
+	for written < len(p) {
+		n, err := unix.Write(f.fd, p[written:])
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return written, f.pathError("write", err)
+		}
+		if n == 0 {
+			return written, f.pathError("write", errors.New("no progress"))
+		}
+		written += n
+	}
+	return written, nil
+}
+
+func (f *rawFile) Sync() error {
+	return f.retry("sync", func() error { return unix.Fsync(f.fd) })
+}
+
+func (f *rawFile) Chmod(mode fs.FileMode) error {
+	return f.retry("chmod", func() error { return unix.Fchmod(f.fd, uint32(mode.Perm())) })
+}
+
+// Close closes the descriptor. It is not retried on EINTR: on Linux the
+// descriptor is released even then, and a retry could close another.
+func (f *rawFile) Close() error {
+	if err := unix.Close(f.fd); err != nil {
+		return f.pathError("close", err)
+	}
+	return nil
+}
+
+func (f *rawFile) retry(op string, call func() error) error {
+	err := call()
+	for err == unix.EINTR {
+		err = call()
+	}
+	if err != nil {
+		return f.pathError(op, err)
+	}
+	return nil
+}
+
+func (f *rawFile) pathError(op string, err error) error {
+	return &fs.PathError{Op: op, Path: f.name, Err: err}
+}
