@@ -7,10 +7,11 @@ import (
 
 	"release-gen.dev/release-gen/compiler/diag"
 	"release-gen.dev/release-gen/compiler/model"
+	"release-gen.dev/release-gen/targets/internal/targettest"
 )
 
 func TestCheck(t *testing.T) {
-	m := compile(t, specs["Shop"])
+	m := targettest.Compile(t, specs["Shop"])
 	m.Services[0].Test = `printf 'a \<< b'`
 	m.Services[1].Canary = &model.Canary{Interval: "1h", MaxWeight: 50, StepWeight: 10}
 	m.Secrets.KubeConfig = "IMAGE"
@@ -51,7 +52,7 @@ func TestCheck(t *testing.T) {
 
 func TestCheckClean(t *testing.T) {
 	for _, name := range []string{"Platform", "Hostile"} {
-		if ds := (Target{}).Check(compile(t, specs[name])); len(ds) > 0 {
+		if ds := (Target{}).Check(targettest.Compile(t, specs[name])); len(ds) > 0 {
 			t.Errorf("%s: unexpected diagnostics %v", name, ds)
 		}
 	}
@@ -60,7 +61,7 @@ func TestCheckClean(t *testing.T) {
 // TestCheckNodeTags checks the warning for Node.js lines that cimg/node
 // tags by major.minor only; the shop spec tests on 18, 20 and 22.
 func TestCheckNodeTags(t *testing.T) {
-	m := compile(t, specs["Shop"])
+	m := targettest.Compile(t, specs["Shop"])
 	ds := (Target{}).Check(m)
 	var got []string
 	for _, d := range ds {
@@ -87,7 +88,7 @@ func TestCheckNodeTags(t *testing.T) {
 }
 
 func TestNotSelected(t *testing.T) {
-	m := compile(t, specs["Shop"])
+	m := targettest.Compile(t, specs["Shop"])
 	m.Targets = []string{"github"}
 	files, err := Target{}.Render(m)
 	if err != nil || files != nil {

@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"release-gen.dev/release-gen/compiler/model"
+	"release-gen.dev/release-gen/targets/internal/targettest"
 )
 
 // parsed is the part of a config the parity test reads back.
@@ -156,7 +157,7 @@ func trigger(t *testing.T, id, branch string, e parsedEntry) model.Trigger {
 func TestParity(t *testing.T) {
 	for name, dir := range specs {
 		t.Run(name, func(t *testing.T) {
-			m := compile(t, dir)
+			m := targettest.Compile(t, dir)
 			got := configGraph(t, m, render(t, m).Data)
 			if diff := cmp.Diff(planGraph(m), got); diff != "" {
 				t.Errorf("the workflow graph differs from the plan (-plan +config):\n%s", diff)
@@ -169,7 +170,7 @@ func TestParity(t *testing.T) {
 // supply-chain jobs the release context, approvals and deploys their
 // environment's context (deploys the release context too).
 func TestParityContexts(t *testing.T) {
-	m := compile(t, specs["Platform"])
+	m := targettest.Compile(t, specs["Platform"])
 	var c parsed
 	if err := yaml.Unmarshal(render(t, m).Data, &c); err != nil {
 		t.Fatal(err)

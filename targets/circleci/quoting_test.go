@@ -11,6 +11,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"release-gen.dev/release-gen/compiler/model"
+	"release-gen.dev/release-gen/targets/internal/targettest"
 )
 
 // unescape is the inverse of literal: what CircleCI makes of a string
@@ -88,7 +89,7 @@ func value(t *testing.T, n *yaml.Node, keys ...string) string {
 // TestHostileValues checks that each adversarial value of the hostile spec
 // arrives exactly where it belongs, as a whole environment value.
 func TestHostileValues(t *testing.T) {
-	m := compile(t, specs["Hostile"])
+	m := targettest.Compile(t, specs["Hostile"])
 	root := doc(t, render(t, m).Data)
 	jobs := at(t, root, "jobs")
 	for _, s := range m.Services {
@@ -156,7 +157,7 @@ func strayOpen(n *yaml.Node) []string {
 // parameter reference) reach the shell unchanged, and that no string in
 // any config holds a "<<" CircleCI would interpolate.
 func TestTemplateEscaping(t *testing.T) {
-	m := compile(t, specs["Shop"])
+	m := targettest.Compile(t, specs["Shop"])
 	svc := m.Services[0]
 	svc.Test = "cat <<EOF\n<< parameters.version >> << pipeline.git.branch >>\nEOF\nnpm test"
 	svc.Build = "make <<< x"
@@ -175,7 +176,7 @@ func TestTemplateEscaping(t *testing.T) {
 		t.Errorf("strings CircleCI would interpolate: %q", stray)
 	}
 	for name, dir := range specs {
-		if stray := strayOpen(doc(t, render(t, compile(t, dir)).Data)); len(stray) > 0 {
+		if stray := strayOpen(doc(t, render(t, targettest.Compile(t, dir)).Data)); len(stray) > 0 {
 			t.Errorf("%s: strings CircleCI would interpolate: %q", name, stray)
 		}
 	}
@@ -193,7 +194,7 @@ func TestShellcheck(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for name, dir := range specs {
-		m := compile(t, dir)
+		m := targettest.Compile(t, dir)
 		for _, cmd := range commandsOf(doc(t, render(t, m).Data)) {
 			if seen[cmd] {
 				continue
@@ -232,7 +233,7 @@ func commandsOf(n *yaml.Node) []string {
 // TestSecretNames checks that renamed secrets are read under their names,
 // which travel as data: the scripts look them up with ${!NAME}.
 func TestSecretNames(t *testing.T) {
-	m := compile(t, specs["Shop"])
+	m := targettest.Compile(t, specs["Shop"])
 	m.Secrets = model.Secrets{AWSRoleARN: "DEPLOY_ROLE", KubeConfig: "CLUSTER_CREDENTIALS", SlackWebhook: "HOOK"}
 	root := doc(t, render(t, m).Data)
 	for _, c := range []struct {

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"release-gen.dev/release-gen/targets/internal/shell"
+	"release-gen.dev/release-gen/targets/internal/targettest"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/rhysd/actionlint"
@@ -57,48 +58,6 @@ func render(t *testing.T, m *model.Release) []targets.File {
 		}
 	}
 	return files
-}
-
-// golden compares files with testdata/<TestName>/<path>. With
-// RELEASE_GEN_UPDATE=1 it rewrites changed files and deletes stale ones.
-func golden(t *testing.T, files []targets.File) {
-	t.Helper()
-	dir := filepath.Join("testdata", filepath.FromSlash(t.Name()))
-	update := os.Getenv("RELEASE_GEN_UPDATE") == "1"
-	want := map[string]bool{}
-	for _, f := range files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Path))
-		want[p] = true
-		old, err := os.ReadFile(p)
-		if update {
-			if err != nil || !bytes.Equal(old, f.Data) {
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("missing golden file %s (run with RELEASE_GEN_UPDATE=1): %v", p, err)
-			continue
-		}
-		if diff := cmp.Diff(string(old), string(f.Data)); diff != "" {
-			t.Errorf("%s differs from the golden file (-want +got):\n%s", f.Path, diff)
-		}
-	}
-	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || want[p] {
-			return nil
-		}
-		if update {
-			return os.Remove(p)
-		}
-		t.Errorf("unexpected golden file %s", p)
-		return nil
-	})
 }
 
 // lint runs actionlint in-process, with shellcheck on every run: script
@@ -163,19 +122,19 @@ func actionlintErrors(t *testing.T, files []targets.File) []string {
 func TestShop(t *testing.T) {
 	files := render(t, shopRelease())
 	lint(t, files)
-	golden(t, files)
+	targettest.Golden(t, files...)
 }
 
 func TestGHCR(t *testing.T) {
 	files := render(t, ghcrRelease())
 	lint(t, files)
-	golden(t, files)
+	targettest.Golden(t, files...)
 }
 
 func TestHostile(t *testing.T) {
 	files := render(t, hostileRelease())
 	lint(t, files)
-	golden(t, files)
+	targettest.Golden(t, files...)
 }
 
 func TestNotSelected(t *testing.T) {

@@ -18,6 +18,7 @@ import (
 
 	"release-gen.dev/release-gen/compiler/model"
 	"release-gen.dev/release-gen/targets"
+	"release-gen.dev/release-gen/targets/internal/targettest"
 )
 
 // maxExtends is how many levels of extends GitLab follows (eleven, the
@@ -126,7 +127,7 @@ func resolvedFile(t *testing.T, p pipelineFile) targets.File {
 func TestResolved(t *testing.T) {
 	for _, fx := range fixtures {
 		t.Run(fx.name, func(t *testing.T) {
-			golden(t, resolvedFile(t, parse(t, fx.m(t))))
+			targettest.Golden(t, resolvedFile(t, parse(t, fx.m(t))))
 		})
 	}
 }

@@ -8,27 +8,14 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"release-gen.dev/release-gen/compiler"
 	"release-gen.dev/release-gen/compiler/model"
 	"release-gen.dev/release-gen/targets"
+	"release-gen.dev/release-gen/targets/internal/targettest"
 )
 
-// compile compiles the spec in dir (relative to this package).
-func compile(t *testing.T, dir string) *model.Release {
-	t.Helper()
-	res, err := compiler.Compile(compiler.Config{Dir: dir})
-	if se, ok := err.(*compiler.SpecError); ok {
-		t.Fatalf("compile %s: %v", dir, se.Diagnostics)
-	}
-	if err != nil {
-		t.Fatalf("compile %s: %v", dir, err)
-	}
-	return res.Release
-}
-
-func shop(t *testing.T) *model.Release     { return compile(t, "../../examples/shop") }
-func platform(t *testing.T) *model.Release { return compile(t, "../../examples/platform") }
-func hostile(t *testing.T) *model.Release  { return compile(t, "../../testdata/hostile") }
+func shop(t *testing.T) *model.Release     { return targettest.Compile(t, "examples/shop") }
+func platform(t *testing.T) *model.Release { return targettest.Compile(t, "examples/platform") }
+func hostile(t *testing.T) *model.Release  { return targettest.Compile(t, "testdata/hostile") }
 
 // ghcr is the shop on GHCR, with every CI/CD variable renamed, a KMS
 // signing key and Slack on failure and success: the paths the examples do
@@ -92,7 +79,7 @@ func fleet(t *testing.T) *model.Release {
 	if err := os.WriteFile(filepath.Join(dir, "release.cue"), []byte(fleetSpec), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return compile(t, dir)
+	return targettest.Compile(t, dir)
 }
 
 func minimal(t *testing.T) *model.Release {
@@ -101,7 +88,7 @@ func minimal(t *testing.T) *model.Release {
 	if err := os.WriteFile(filepath.Join(dir, "release.cue"), []byte(minimalSpec), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return compile(t, dir)
+	return targettest.Compile(t, dir)
 }
 
 // render renders m twice, requires byte-identical results, and checks the
@@ -133,44 +120,8 @@ func render(t *testing.T, m *model.Release) targets.File {
 	return f
 }
 
-// golden compares f with testdata/<TestName>/<path>. With
-// RELEASE_GEN_UPDATE=1 it rewrites a changed file and deletes stale ones.
-func golden(t *testing.T, f targets.File) {
-	t.Helper()
-	dir := filepath.Join("testdata", filepath.FromSlash(t.Name()))
-	p := filepath.Join(dir, filepath.FromSlash(f.Path))
-	update := os.Getenv("RELEASE_GEN_UPDATE") == "1"
-	old, err := os.ReadFile(p)
-	switch {
-	case update && (err != nil || !bytes.Equal(old, f.Data)):
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	case update:
-	case err != nil:
-		t.Errorf("missing golden file %s (run with RELEASE_GEN_UPDATE=1): %v", p, err)
-	default:
-		if diff := cmp.Diff(string(old), string(f.Data)); diff != "" {
-			t.Errorf("%s differs from the golden file (-want +got):\n%s", f.Path, diff)
-		}
-	}
-	_ = filepath.WalkDir(dir, func(q string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || q == p {
-			return nil
-		}
-		if update {
-			return os.Remove(q)
-		}
-		t.Errorf("unexpected golden file %s", q)
-		return nil
-	})
-}
-
-func TestShop(t *testing.T)     { golden(t, render(t, shop(t))) }
-func TestPlatform(t *testing.T) { golden(t, render(t, platform(t))) }
-func TestHostile(t *testing.T)  { golden(t, render(t, hostile(t))) }
-func TestGHCR(t *testing.T)     { golden(t, render(t, ghcr(t))) }
-func TestMinimal(t *testing.T)  { golden(t, render(t, minimal(t))) }
+func TestShop(t *testing.T)     { targettest.Golden(t, render(t, shop(t))) }
+func TestPlatform(t *testing.T) { targettest.Golden(t, render(t, platform(t))) }
+func TestHostile(t *testing.T)  { targettest.Golden(t, render(t, hostile(t))) }
+func TestGHCR(t *testing.T)     { targettest.Golden(t, render(t, ghcr(t))) }
+func TestMinimal(t *testing.T)  { targettest.Golden(t, render(t, minimal(t))) }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"release-gen.dev/release-gen/targets/internal/targettest"
 )
 
 // renovateKit returns the Node.js binary and Renovate's dist directory
@@ -32,7 +33,7 @@ func renovateKit(t *testing.T) (node, dist string) {
 	dist = filepath.Join(home, "npm", "renovate", "node_modules", "renovate", "dist")
 	for _, p := range []string{node, filepath.Join(dist, "renovate.js")} {
 		if _, err := os.Stat(p); err != nil {
-			missing(t, "renovate from the conformance kit is not installed (%v): run install.sh or set CONFORMANCE_HOME", err)
+			targettest.Unavailable(t, "renovate from the conformance kit is not installed (%v): run install.sh or set CONFORMANCE_HOME", err)
 		}
 	}
 	return node, dist
@@ -84,9 +85,9 @@ func TestRenovateExtracts(t *testing.T) {
 	}
 	node, dist := renovateKit(t)
 	if _, err := exec.LookPath("git"); err != nil {
-		missing(t, "git is not installed: %v", err)
+		targettest.Unavailable(t, "git is not installed: %v", err)
 	}
-	m := compile(t, "examples/platform")
+	m := targettest.Compile(t, "examples/platform")
 	files := render(t, m)
 	spec := annotate(t, readSpec(t, "examples/platform/release.cue"), "//", map[string]string{
 		`versions: ["1.25", "1.26"]`: "datasource=docker depName=golang",

@@ -10,24 +10,25 @@ import (
 
 	"release-gen.dev/release-gen/compiler/model"
 	"release-gen.dev/release-gen/targets"
+	"release-gen.dev/release-gen/targets/internal/targettest"
 )
 
 func TestShop(t *testing.T) {
-	files := render(t, compile(t, "examples/shop"))
-	golden(t, files)
-	conformance(t, files)
+	files := render(t, targettest.Compile(t, "examples/shop"))
+	targettest.Golden(t, files...)
+	targettest.Validate(t, "renovate", files...)
 }
 
 func TestPlatform(t *testing.T) {
-	files := render(t, compile(t, "examples/platform"))
-	golden(t, files)
-	conformance(t, files)
+	files := render(t, targettest.Compile(t, "examples/platform"))
+	targettest.Golden(t, files...)
+	targettest.Validate(t, "renovate", files...)
 }
 
 func TestHostile(t *testing.T) {
-	files := render(t, compile(t, "testdata/hostile"))
-	golden(t, files)
-	conformance(t, files)
+	files := render(t, targettest.Compile(t, "testdata/hostile"))
+	targettest.Golden(t, files...)
+	targettest.Validate(t, "renovate", files...)
 }
 
 // parse reads renovate.json back.
@@ -43,7 +44,7 @@ func parse(t *testing.T, f targets.File) config {
 }
 
 func TestShopConfig(t *testing.T) {
-	m := compile(t, "examples/shop")
+	m := targettest.Compile(t, "examples/shop")
 	c := parse(t, render(t, m)[0])
 	if c.Schema != SchemaURL || !slices.Equal(c.Extends, []string{"config:recommended"}) || c.Timezone != "" {
 		t.Errorf("header fields: %+v", c)
@@ -94,7 +95,7 @@ func TestShopConfig(t *testing.T) {
 }
 
 func TestPlatformConfig(t *testing.T) {
-	c := parse(t, render(t, compile(t, "examples/platform"))[0])
+	c := parse(t, render(t, targettest.Compile(t, "examples/platform"))[0])
 	if c.Timezone != "Europe/Berlin" || c.PRConcurrentLimit != 10 {
 		t.Errorf("timezone %q, prConcurrentLimit %d", c.Timezone, c.PRConcurrentLimit)
 	}
@@ -107,7 +108,7 @@ func TestPlatformConfig(t *testing.T) {
 // renovate.json has no custom managers, and config:recommended's
 // ignorePaths stay whole.
 func TestHostileConfig(t *testing.T) {
-	c := parse(t, render(t, compile(t, "testdata/hostile"))[0])
+	c := parse(t, render(t, targettest.Compile(t, "testdata/hostile"))[0])
 	if c.CustomManagers != nil || len(c.PackageRules) != 2 {
 		t.Errorf("customManagers %+v, packageRules %+v", c.CustomManagers, c.PackageRules)
 	}

@@ -5,7 +5,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"release-gen.dev/release-gen/targets"
+	"release-gen.dev/release-gen/targets/internal/targettest"
 )
 
 var scheduleCases = []struct {
@@ -67,7 +67,7 @@ func TestConvertedSchedulesValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	conformance(t, []targets.File{files[0]})
+	targettest.Validate(t, "renovate", files[0])
 }
 
 func TestScheduleAnyTime(t *testing.T) {

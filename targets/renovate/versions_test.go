@@ -12,6 +12,7 @@ import (
 
 	"release-gen.dev/release-gen/compiler"
 	"release-gen.dev/release-gen/compiler/model"
+	"release-gen.dev/release-gen/targets/internal/targettest"
 )
 
 // dep is one dependency as Renovate's regex manager extracts it.
@@ -174,7 +175,7 @@ func versionsOf(m *model.Release) map[string][]string {
 
 func readSpec(t *testing.T, path string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", filepath.FromSlash(path)))
+	b, err := os.ReadFile(filepath.Join(targettest.Root(t), filepath.FromSlash(path)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +186,7 @@ func readSpec(t *testing.T, path string) string {
 // lists, extracts them as Renovate would, applies an update to each and
 // compiles the result.
 func TestVersionsPlatform(t *testing.T) {
-	m := compile(t, "examples/platform")
+	m := targettest.Compile(t, "examples/platform")
 	managers := customManagers(m)
 	src := annotate(t, readSpec(t, "examples/platform/release.cue"), "//", map[string]string{
 		`versions: ["1.25", "1.26"]`: "datasource=docker depName=golang",
@@ -241,7 +242,7 @@ func extractOne(t *testing.T, managers []customManager, src, name string) dep {
 // TestVersionsShop: the shop's matrix (18, 20, 22) gains 24, for every
 // service, and nothing else in the spec changes.
 func TestVersionsShop(t *testing.T) {
-	m := compile(t, "examples/shop")
+	m := targettest.Compile(t, "examples/shop")
 	managers := customManagers(m)
 	orig := readSpec(t, "examples/shop/release.cue")
 	src := annotate(t, orig, "//", map[string]string{`versions: ["18", "20", "22"]`: "datasource=node-version depName=node"})
