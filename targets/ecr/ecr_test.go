@@ -18,6 +18,7 @@ import (
 	"release-gen.dev/release-gen/compiler"
 	"release-gen.dev/release-gen/compiler/model"
 	"release-gen.dev/release-gen/targets"
+	"release-gen.dev/release-gen/targets/ecr/lifecycle"
 )
 
 // compile compiles a spec directory and requires it to be free of ECR
@@ -281,6 +282,37 @@ retention: []
 	files := render(t, res.Release)
 	golden(t, files)
 	validate(t, files)
+}
+
+// TestSharedRetention: services that share a retention list share its
+// rendered policy; every other service, including one whose list is a
+// shorter slice of the same rules, gets the policy of its own list.
+func TestSharedRetention(t *testing.T) {
+	top := []*model.RetentionRule{{TagPrefixes: []string{"prod-"}, Keep: 10}, {Untagged: true, ExpireAfterDays: 7}}
+	own := []*model.RetentionRule{{Description: "Keep <all> & more", Any: true, Keep: 100}}
+	m := &model.Release{Targets: []string{"ecr"}, Retention: top, Services: []*model.Service{
+		{Name: "a", Retention: top},
+		{Name: "b", Retention: own},
+		{Name: "c", Retention: top[:1]},
+		{Name: "d", Retention: top},
+		{Name: "e", Retention: slices.Clone(top)},
+	}}
+	files, err := (Target{}).Render(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != len(m.Services) {
+		t.Fatalf("%d files for %d services", len(files), len(m.Services))
+	}
+	for i, s := range m.Services {
+		want, err := lifecycle.Render(s.Retention)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := files[i]; f.Path != Dir+s.Name+".json" || !bytes.Equal(f.Data, want) {
+			t.Errorf("%s: got %s:\n%s\nwant the policy of its own rules:\n%s", s.Name, f.Path, f.Data, want)
+		}
+	}
 }
 
 func TestNotSelected(t *testing.T) {

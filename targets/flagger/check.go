@@ -54,6 +54,7 @@ func (fs findings) list() diag.List {
 // commands that name one environment's namespace (warnings).
 func check(m *model.Release) diag.List {
 	var fs findings
+	refs := namespaceRefs(m)
 	for _, s := range m.Services {
 		c := s.Canary
 		if c == nil {
@@ -68,7 +69,7 @@ func check(m *model.Release) diag.List {
 			fs.add(c.Fields.Of("stepWeight", c.Fields.Of("maxWeight", c.Pos)), diag.Warning, "flagger-blue-green",
 				"canary of %s: "+blueGreen(c), s.Name)
 		}
-		if ns := namedNamespace(c.LoadTest, m.Environments); ns != "" {
+		if ns := namedNamespace(c.LoadTest, refs); ns != "" {
 			fs.add(c.LoadTest.Fields.Of("cmd", c.LoadTest.Pos), diag.Warning, "flagger-load-test",
 				fmt.Sprintf("canary of %%s: loadTest.cmd names namespace %q, so the canary of every environment is load-tested in %s: "+
 					"write {namespace}, which each environment's Canary replaces with its own namespace", ns, ns), s.Name)
@@ -90,25 +91,49 @@ func blueGreen(c *model.Canary) string {
 		`traffic by weight, or leave maxWeight and stepWeight unset`, c.Steps())
 }
 
-// namedNamespace returns the namespace of one of several environments that
-// the load-test command addresses literally, as in
-// http://api-canary.production/, or "".
-func namedNamespace(lt *model.LoadTest, envs []*model.Environment) string {
-	if lt == nil {
-		return ""
+// namespaceRef is a pattern that finds a namespace addressed literally in
+// a load-test command, as in http://api-canary.production/.
+type namespaceRef struct {
+	namespace string
+	pattern   *regexp.Regexp
+}
+
+// namespaceRefs returns a namespaceRef for each namespace the environments
+// of m deploy to, in order, when they deploy to several and a canary has
+// a load test; otherwise nil.
+func namespaceRefs(m *model.Release) []namespaceRef {
+	if !slices.ContainsFunc(m.Services, hasLoadTest) {
+		return nil
 	}
 	var namespaces []string
-	for _, e := range envs {
+	for _, e := range m.Environments {
 		if !slices.Contains(namespaces, e.Namespace) {
 			namespaces = append(namespaces, e.Namespace)
 		}
 	}
 	if len(namespaces) < 2 {
+		return nil
+	}
+	refs := make([]namespaceRef, len(namespaces))
+	for i, ns := range namespaces {
+		refs[i] = namespaceRef{ns, regexp.MustCompile(`\.` + regexp.QuoteMeta(ns) + `(?:[./:'"\s]|$)`)}
+	}
+	return refs
+}
+
+func hasLoadTest(s *model.Service) bool {
+	return s.Canary != nil && s.Canary.LoadTest != nil
+}
+
+// namedNamespace returns the first namespace of refs that the load-test
+// command addresses literally, or "".
+func namedNamespace(lt *model.LoadTest, refs []namespaceRef) string {
+	if lt == nil {
 		return ""
 	}
-	for _, ns := range namespaces {
-		if regexp.MustCompile(`\.` + regexp.QuoteMeta(ns) + `(?:[./:'"\s]|$)`).MatchString(lt.Cmd) {
-			return ns
+	for _, r := range refs {
+		if r.pattern.MatchString(lt.Cmd) {
+			return r.namespace
 		}
 	}
 	return ""

@@ -12,8 +12,9 @@ func shiftsTraffic(provider string) bool { return provider != "kubernetes" }
 
 // routeRef returns the Canary spec key and the reference to the routing
 // resource a provider drives, named after the service like targetRef, or
-// "" when the provider creates its routes itself.
-func routeRef(provider, service string) (string, *yaml.Node) {
+// "" when the provider creates its routes itself. service is the node of
+// the service's name.
+func routeRef(provider string, service *yaml.Node) (string, *yaml.Node) {
 	switch provider {
 	case "nginx", "skipper":
 		return "ingressRef", ref("networking.k8s.io/v1", "Ingress", service)
@@ -37,6 +38,8 @@ func unsupported(provider string) string {
 	return ""
 }
 
-func ref(apiVersion, kind, name string) *yaml.Node {
+// ref returns a reference to the resource of the kind given named by the
+// node name.
+func ref(apiVersion, kind string, name *yaml.Node) *yaml.Node {
 	return yamlenc.Map("apiVersion", apiVersion, "kind", kind, "name", name)
 }

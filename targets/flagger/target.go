@@ -1,7 +1,6 @@
 package flagger
 
 import (
-	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -51,29 +50,50 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 			return nil, d
 		}
 	}
-	var files []targets.File
+	b := newBuilder(m)
+	header := targets.Header("#", m)
+	files := make([]targets.File, 0, len(m.Services))
 	for _, s := range m.Services {
 		if s.Canary == nil || len(m.Environments) == 0 {
 			continue
 		}
-		var b bytes.Buffer
-		b.WriteString(targets.Header("#", m))
-		for i, e := range m.Environments {
-			doc, err := canary(m, s, e)
-			if err != nil {
-				return nil, err
-			}
-			data, err := yamlenc.Encode(doc)
-			if err != nil {
-				return nil, fmt.Errorf("internal error: flagger: service %q: %w", s.Name, err)
-			}
-			if i > 0 {
-				b.WriteString("---\n")
-			}
-			b.Write(data)
+		data, err := b.file(header, s)
+		if err != nil {
+			return nil, err
 		}
-		files = append(files, targets.File{Path: Dir + s.Name + ".yaml", Data: b.Bytes(), Target: "flagger"})
+		files = append(files, targets.File{Path: Dir + s.Name + ".yaml", Data: data, Target: "flagger"})
 	}
 	slices.SortFunc(files, func(a, b targets.File) int { return strings.Compare(a.Path, b.Path) })
 	return files, nil
 }
+
+// file returns the file of service s: header, then the Canary of each
+// environment, separated by "---" lines.
+func (b *builder) file(header string, s *model.Service) ([]byte, error) {
+	docs, err := b.canaries(s)
+	if err != nil {
+		return nil, err
+	}
+	encoded := make([][]byte, len(docs))
+	size := len(header) + (len(docs)-1)*len(docSeparator)
+	for i, doc := range docs {
+		data, err := yamlenc.Encode(doc)
+		if err != nil {
+			return nil, fmt.Errorf("internal error: flagger: service %q: %w", s.Name, err)
+		}
+		encoded[i] = data
+		size += len(data)
+	}
+	out := make([]byte, 0, size)
+	out = append(out, header...)
+	for i, data := range encoded {
+		if i > 0 {
+			out = append(out, docSeparator...)
+		}
+		out = append(out, data...)
+	}
+	return out, nil
+}
+
+// docSeparator starts every YAML document of a file but the first.
+const docSeparator = "---\n"

@@ -28,6 +28,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"release-gen.dev/release-gen/compiler/model"
 )
@@ -100,14 +101,20 @@ func Render(rules []*model.RetentionRule) ([]byte, error) {
 		}
 		p.Rules = append(p.Rules, rule{RulePriority: i + 1, Description: desc, Selection: sel, Action: act})
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	// An Encoder that indents grows the indented text in a buffer of its
+	// own and then copies it; json.Indent writes it once, into a buffer
+	// sized from the compact text.
+	var compact bytes.Buffer
+	enc := json.NewEncoder(&compact)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
 	if err := enc.Encode(p); err != nil {
 		return nil, err
 	}
-	return buf.Bytes(), nil
+	var text bytes.Buffer
+	if err := json.Indent(&text, compact.Bytes(), "", "  "); err != nil {
+		return nil, err
+	}
+	return text.Bytes(), nil
 }
 
 // Length is the length of a policy text as ECR's quota counts it: in
@@ -116,8 +123,10 @@ func Render(rules []*model.RetentionRule) ([]byte, error) {
 // never less than any other way of counting characters.
 func Length(text []byte) int {
 	n := 0
-	for _, r := range string(text) {
+	for len(text) > 0 {
+		r, size := utf8.DecodeRune(text)
 		n += utf16.RuneLen(r)
+		text = text[size:]
 	}
 	return n
 }

@@ -152,6 +152,8 @@ func TestLength(t *testing.T) {
 		"\u2028":                1,
 		"😀":                     2, // outside the BMP: a UTF-16 surrogate pair
 		`{"a":"\u2028"}` + "\n": 15,
+		"\xffa":                 2, // invalid UTF-8 counts a character per byte
+		"\xe2\x80":              2,
 	} {
 		if got := Length([]byte(s)); got != want {
 			t.Errorf("Length(%q) = %d, want %d", s, got, want)
