@@ -2,6 +2,7 @@ package flagger
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -136,4 +137,48 @@ func TestExpand(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestSettingsCoverCanary changes each field of a canary and of its load
+// test in turn and requires the settings to change with it, so that a
+// field added to the model later cannot make services that differ in it
+// share one template. Positions and the load test's url and command,
+// which are filled in per service, are the exceptions.
+func TestSettingsCoverCanary(t *testing.T) {
+	perService := map[string]bool{"Pos": true, "Fields": true, "LoadTest.Pos": true, "LoadTest.Fields": true, "LoadTest.URL": true, "LoadTest.Cmd": true}
+	base := func() *model.Canary {
+		return &model.Canary{
+			Provider: "istio", Interval: "1m", Threshold: 5, MaxWeight: 50, StepWeight: 10, SuccessRate: 99, MaxLatency: 500,
+			LoadTest: &model.LoadTest{URL: "http://loadtester/", Cmd: "hey {service}", Timeout: "5s"},
+		}
+	}
+	var vary func(prefix string, v reflect.Value, c *model.Canary)
+	vary = func(prefix string, v reflect.Value, c *model.Canary) {
+		for i := range v.NumField() {
+			name := prefix + v.Type().Field(i).Name
+			f := v.Field(i)
+			if perService[name] {
+				continue
+			}
+			before := settingsOf(c)
+			switch f.Kind() {
+			case reflect.String:
+				f.SetString(f.String() + "x")
+			case reflect.Int:
+				f.SetInt(f.Int() + 100)
+			case reflect.Float64:
+				f.SetFloat(f.Float() - 0.5)
+			case reflect.Pointer:
+				vary(name+".", f.Elem(), c)
+				continue
+			default:
+				t.Fatalf("field %s of kind %s: say whether it is a setting or filled in per service", name, f.Kind())
+			}
+			if settingsOf(c) == before {
+				t.Errorf("changing %s leaves the settings as they were", name)
+			}
+		}
+	}
+	c := base()
+	vary("", reflect.ValueOf(c).Elem(), c)
 }
