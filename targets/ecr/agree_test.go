@@ -13,6 +13,7 @@ import (
 	"release-gen.dev/release-gen/compiler"
 	"release-gen.dev/release-gen/compiler/model"
 	"release-gen.dev/release-gen/targets/ecr/lifecycle"
+	"release-gen.dev/release-gen/targets/internal/targettest"
 )
 
 // TestCompilerAgreesWithKit renders rule lists that break one documented
@@ -99,17 +100,12 @@ func vetChecks(t *testing.T, rules []*model.RetentionRule) string {
 // kitFindings runs the kit's ecr-lifecycle-check on a policy text.
 func kitFindings(t *testing.T, text []byte) string {
 	t.Helper()
-	if _, err := os.Stat(validatePath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("conformance kit not found: %v", err)
-		}
-		t.Skipf("conformance kit not found: %v", err)
-	}
+	validate := targettest.Kit(t)
 	p := filepath.Join(t.TempDir(), "policy.json")
 	if err := os.WriteFile(p, text, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(validatePath, "ecr", p)
+	cmd := exec.Command(validate, "ecr", p)
 	cmd.Env = append(os.Environ(), "CONFORMANCE_SKIP=ecr-cdk-check")
 	out, err := cmd.CombinedOutput()
 	var exit *exec.ExitError

@@ -3,9 +3,7 @@ package ecr
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -19,6 +17,7 @@ import (
 	"release-gen.dev/release-gen/compiler/model"
 	"release-gen.dev/release-gen/targets"
 	"release-gen.dev/release-gen/targets/ecr/lifecycle"
+	"release-gen.dev/release-gen/targets/internal/targettest"
 )
 
 // compile compiles a spec directory and requires it to be free of ECR
@@ -80,106 +79,26 @@ func render(t *testing.T, m *model.Release) []targets.File {
 	return files
 }
 
-// golden compares files with testdata/<TestName>/<path>. With
-// RELEASE_GEN_UPDATE=1 it rewrites changed files and deletes stale ones.
-func golden(t *testing.T, files []targets.File) {
-	t.Helper()
-	dir := filepath.Join("testdata", filepath.FromSlash(t.Name()))
-	update := os.Getenv("RELEASE_GEN_UPDATE") == "1"
-	want := map[string]bool{}
-	for _, f := range files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Path))
-		want[p] = true
-		old, err := os.ReadFile(p)
-		if update {
-			if err != nil || !bytes.Equal(old, f.Data) {
-				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			continue
-		}
-		if err != nil {
-			t.Errorf("missing golden file %s (run with RELEASE_GEN_UPDATE=1): %v", p, err)
-			continue
-		}
-		if diff := cmp.Diff(string(old), string(f.Data)); diff != "" {
-			t.Errorf("%s differs from the golden file (-want +got):\n%s", f.Path, diff)
-		}
-	}
-	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || want[p] {
-			return nil
-		}
-		if update {
-			return os.Remove(p)
-		}
-		t.Errorf("unexpected golden file %s", p)
-		return nil
-	})
-}
-
-// validatePath is the conformance kit's checker, next to the repository.
-var validatePath = filepath.Join("..", "..", "..", "shared", "conformance", "validate.sh")
-
-// validate runs the conformance kit's ECR validators (ecr-lifecycle-check
-// and AWS CDK) on every file. Without the kit the test is skipped, except
-// in CI, where that is a failure.
-func validate(t *testing.T, files []targets.File) {
-	t.Helper()
-	unavailable := func(format string, args ...any) {
-		t.Helper()
-		if os.Getenv("CI") != "" {
-			t.Fatalf(format, args...)
-		}
-		t.Skipf(format, args...)
-	}
-	if _, err := os.Stat(validatePath); err != nil {
-		unavailable("conformance kit not found: %v", err)
-	}
-	dir := t.TempDir()
-	var paths []string
-	for _, f := range files {
-		p := filepath.Join(dir, filepath.Base(f.Path))
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
-	out, err := exec.Command(validatePath, append([]string{"ecr"}, paths...)...).CombinedOutput()
-	var exit *exec.ExitError
-	switch {
-	case err == nil:
-	case errors.As(err, &exit) && exit.ExitCode() == 3:
-		unavailable("an ECR validator could not run (run install.sh):\n%s", out)
-	default:
-		t.Fatalf("validate.sh ecr: %v\n%s", err, out)
-	}
-}
-
 func TestShop(t *testing.T) {
 	files := render(t, compile(t, "../../examples/shop"))
 	if len(files) != 4 {
 		t.Errorf("shop: %d policies, want 4", len(files))
 	}
-	golden(t, files)
-	validate(t, files)
+	targettest.Golden(t, files...)
+	targettest.Validate(t, "ecr", files...)
 }
 
 func TestPlatform(t *testing.T) {
 	files := render(t, compile(t, "../../examples/platform"))
-	golden(t, files)
-	validate(t, files)
+	targettest.Golden(t, files...)
+	targettest.Validate(t, "ecr", files...)
 }
 
 func TestHostile(t *testing.T) {
 	m := compile(t, "../../testdata/hostile")
 	files := render(t, m)
-	golden(t, files)
-	validate(t, files)
+	targettest.Golden(t, files...)
+	targettest.Validate(t, "ecr", files...)
 }
 
 // TestHostileRoundTrip decodes the hostile policies with encoding/json and
@@ -280,8 +199,8 @@ retention: []
 		t.Errorf("warnings (-want +got):\n%s\n%v", diff, res.Warnings)
 	}
 	files := render(t, res.Release)
-	golden(t, files)
-	validate(t, files)
+	targettest.Golden(t, files...)
+	targettest.Validate(t, "ecr", files...)
 }
 
 // TestSharedRetention: services that share a retention list share its

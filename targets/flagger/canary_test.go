@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"release-gen.dev/release-gen/compiler/model"
+	"release-gen.dev/release-gen/targets/internal/targettest"
 )
 
 // sharedCanaries returns a release whose services mostly share one
@@ -99,9 +100,9 @@ func TestSharedCanaryValues(t *testing.T) {
 func TestSharedCanaryAlone(t *testing.T) {
 	for name, m := range map[string]*model.Release{
 		"shared":   sharedCanaries(),
-		"shop":     compile(t, "examples/shop"),
-		"platform": compile(t, "examples/platform"),
-		"hostile":  compile(t, "testdata/hostile"),
+		"shop":     targettest.Compile(t, "examples/shop"),
+		"platform": targettest.Compile(t, "examples/platform"),
+		"hostile":  targettest.Compile(t, "testdata/hostile"),
 	} {
 		all := map[string][]byte{}
 		for _, f := range render(t, m) {

@@ -10,24 +10,25 @@ import (
 
 	"release-gen.dev/release-gen/compiler/model"
 	"release-gen.dev/release-gen/targets"
+	"release-gen.dev/release-gen/targets/internal/targettest"
 )
 
 func TestShop(t *testing.T) {
-	files := render(t, compile(t, "examples/shop"))
-	golden(t, files)
-	conformance(t, files)
+	files := render(t, targettest.Compile(t, "examples/shop"))
+	targettest.Golden(t, files...)
+	targettest.Validate(t, "flagger", files...)
 }
 
 func TestPlatform(t *testing.T) {
-	files := render(t, compile(t, "examples/platform"))
-	golden(t, files)
-	conformance(t, files)
+	files := render(t, targettest.Compile(t, "examples/platform"))
+	targettest.Golden(t, files...)
+	targettest.Validate(t, "flagger", files...)
 }
 
 func TestHostile(t *testing.T) {
-	files := render(t, compile(t, "testdata/hostile"))
-	golden(t, files)
-	conformance(t, files)
+	files := render(t, targettest.Compile(t, "testdata/hostile"))
+	targettest.Golden(t, files...)
+	targettest.Validate(t, "flagger", files...)
 }
 
 // canaryDoc is the part of a Canary the tests read back.
@@ -91,7 +92,7 @@ func parse(t *testing.T, data []byte) []canaryDoc {
 // load-test command and URL, with {service} and {namespace} replaced, to
 // arrive exactly as the spec wrote them.
 func TestHostileValuesSurvive(t *testing.T) {
-	m := compile(t, "testdata/hostile")
+	m := targettest.Compile(t, "testdata/hostile")
 	if m.Canary == nil || m.Canary.LoadTest == nil {
 		t.Fatal("the hostile spec has no load test")
 	}
@@ -134,7 +135,7 @@ func TestHostileValuesSurvive(t *testing.T) {
 // overrides, fractional success rates, three environments and their
 // namespaces, and no file for the service with canary: false.
 func TestPlatformCanaries(t *testing.T) {
-	m := compile(t, "examples/platform")
+	m := targettest.Compile(t, "examples/platform")
 	files := render(t, m)
 	var paths []string
 	for _, f := range files {
@@ -315,7 +316,7 @@ func TestNumber(t *testing.T) {
 // TestLoadTestNamespace: a load test that names the production namespace
 // would load-test production from the staging Canary too.
 func TestLoadTestNamespace(t *testing.T) {
-	m := compile(t, "examples/shop")
+	m := targettest.Compile(t, "examples/shop")
 	m.Canary.LoadTest.Cmd = "hey -z 1m -q 10 -c 2 http://{service}-canary.production/"
 	var got []string
 	for _, d := range (Target{}).Check(m) {
@@ -364,5 +365,5 @@ func TestEveryProvider(t *testing.T) {
 		f.Path = Dir + strings.ReplaceAll(p, ":", "-") + ".yaml"
 		files = append(files, f)
 	}
-	conformance(t, files)
+	targettest.Validate(t, "flagger", files...)
 }
