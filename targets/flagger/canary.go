@@ -32,6 +32,8 @@ type builder struct {
 	// template shares them.
 	labels    []*yaml.Node
 	templates map[settings]*template
+	// lastSize is the size of the last file written.
+	lastSize int
 }
 
 func newBuilder(m *model.Release) *builder {

@@ -68,32 +68,29 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 }
 
 // file returns the file of service s: header, then the Canary of each
-// environment, separated by "---" lines.
+// environment, separated by "---" lines. The documents are written into
+// one buffer, sized from the file before it.
 func (b *builder) file(header string, s *model.Service) ([]byte, error) {
 	docs, err := b.canaries(s)
 	if err != nil {
 		return nil, err
 	}
-	encoded := make([][]byte, len(docs))
-	size := len(header) + (len(docs)-1)*len(docSeparator)
+	out := append(make([]byte, 0, max(b.lastSize+sizeSlack, len(header))), header...)
 	for i, doc := range docs {
-		data, err := yamlenc.Encode(doc)
-		if err != nil {
-			return nil, fmt.Errorf("internal error: flagger: service %q: %w", s.Name, err)
-		}
-		encoded[i] = data
-		size += len(data)
-	}
-	out := make([]byte, 0, size)
-	out = append(out, header...)
-	for i, data := range encoded {
 		if i > 0 {
 			out = append(out, docSeparator...)
 		}
-		out = append(out, data...)
+		if out, err = yamlenc.Append(out, doc); err != nil {
+			return nil, fmt.Errorf("internal error: flagger: service %q: %w", s.Name, err)
+		}
 	}
+	b.lastSize = len(out)
 	return out, nil
 }
+
+// sizeSlack is the room a file's buffer leaves beyond the size of the file
+// before it, for a longer name or url, so that it is seldom grown.
+const sizeSlack = 256
 
 // docSeparator starts every YAML document of a file but the first.
 const docSeparator = "---\n"

@@ -87,11 +87,10 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 	slices.SortFunc(docs, func(a, b doc) int { return strings.Compare(a.path, b.path) })
 	var files []targets.File
 	for _, f := range docs {
-		b, err := yamlenc.Encode(f.doc)
+		data, err := yamlenc.Append([]byte(targets.Header("#", m)), f.doc)
 		if err != nil {
 			return nil, fmt.Errorf("internal error: github: encoding %s: %w", f.path, err)
 		}
-		data := append([]byte(targets.Header("#", m)), b...)
 		files = append(files, targets.File{Path: f.path, Data: data, Target: "github", Limit: workflowLimit})
 	}
 	return files, nil

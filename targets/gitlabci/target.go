@@ -55,11 +55,10 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := yamlenc.Encode(doc)
+	data, err := yamlenc.Append([]byte(targets.Header("#", m)), doc)
 	if err != nil {
 		return nil, fmt.Errorf("internal error: gitlab: encoding %s: %w", Path, err)
 	}
-	data := append([]byte(targets.Header("#", m)), b...)
 	size := max(nodeSize(doc), len(data))
 	return []targets.File{{Path: Path, Data: data, Target: name, Limit: configLimit, Size: size}}, nil
 }

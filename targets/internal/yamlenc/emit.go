@@ -29,6 +29,7 @@ import (
 type emitter struct {
 	mentioned  bool // a value or comment holds the blank-line marker's text
 	buf        []byte
+	start      int  // where in buf this document begins
 	column     int  // characters written on the current line
 	indent     int  // indentation of the current block, -1 outside any
 	flowLevel  int  // depth of flow collections
@@ -46,17 +47,18 @@ const (
 	literalStyle
 )
 
-// emit writes n as one YAML document the way yaml.v3 encodes it, with
-// each blank-line marker written as an empty line. ok is false when the
-// emitter declines the tree. mentioned reports whether a value or comment
-// of an accepted tree holds the marker's text, as Encode's check of the
-// whole tree would: the emitter sees every node, and declines comments
-// elsewhere and collections with a value.
-func emit(n *yaml.Node) (out []byte, ok, mentioned bool) {
+// emit appends n to dst as one YAML document the way yaml.v3 encodes it,
+// with each blank-line marker written as an empty line. dst must be empty
+// or end in a newline. ok is false when the emitter declines the tree.
+// mentioned reports whether a value or comment of an accepted tree holds
+// the marker's text, as Encode's check of the whole tree would: the
+// emitter sees every node, and declines comments elsewhere and
+// collections with a value.
+func emit(dst []byte, n *yaml.Node) (out []byte, ok, mentioned bool) {
 	if n == nil || n.Kind == yaml.ScalarNode {
 		return nil, false, false
 	}
-	e := &emitter{indent: -1, whitespace: true, indention: true}
+	e := &emitter{buf: dst, start: len(dst), indent: -1, whitespace: true, indention: true}
 	if !e.node(n) {
 		return nil, false, false
 	}
@@ -149,7 +151,7 @@ func (e *emitter) blockMapping(n *yaml.Node) bool {
 // makes of it. It declines when that line would hold more than the marker.
 func (e *emitter) blankLine() bool {
 	e.writeIndent()
-	start := bytes.LastIndexByte(e.buf, '\n') + 1
+	start := max(bytes.LastIndexByte(e.buf, '\n')+1, e.start)
 	if len(bytes.TrimLeft(e.buf[start:], " ")) != 0 {
 		return false
 	}

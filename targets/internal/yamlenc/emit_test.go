@@ -42,7 +42,7 @@ func allTricky() []string {
 // it fails.
 func encodeBoth(t testing.TB, doc *yaml.Node) (direct []byte, accepted bool, viaYAML []byte) {
 	t.Helper()
-	direct, accepted = emitSpaced(doc)
+	direct, accepted = emitSpaced(nil, doc)
 	spaced := hasMarkers(doc)
 	if spaced && mentions(doc, blankMarker) {
 		clearMarkers(doc)
@@ -63,6 +63,11 @@ func same(t testing.TB, what string, doc *yaml.Node) bool {
 	if accepted {
 		if diff := cmp.Diff(string(want), string(direct)); diff != "" {
 			t.Errorf("%s: direct emitter differs from yaml.v3 (-yaml.v3 +direct):\n%s", what, diff)
+		}
+		// After a header, with room to spare: the same bytes follow it.
+		header := append(make([]byte, 0, 1024), "# header\n  \n"...)
+		if got, ok := emitSpaced(header, doc); !ok || string(got) != string(header)+string(direct) {
+			t.Errorf("%s: after a header the emitter writes %q, %v; want %q", what, got, ok, string(header)+string(direct))
 		}
 	}
 	return accepted
@@ -280,7 +285,7 @@ func TestEmitterDeclines(t *testing.T) {
 		"single-quoted with LS": Map("a", raw("x\u2028y: z", 0)),
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, ok, _ := emit(doc); ok {
+			if _, ok, _ := emit(nil, doc); ok {
 				t.Fatal("accepted")
 			}
 			_, _, want := encodeBoth(t, doc)
@@ -291,6 +296,12 @@ func TestEmitterDeclines(t *testing.T) {
 			}
 			if Fallbacks() != before+1 {
 				t.Error("Fallbacks did not count the document")
+			}
+			if want != nil {
+				appended, err := Append([]byte("# header\n"), doc)
+				if err != nil || string(appended) != "# header\n"+string(want) {
+					t.Errorf("Append = %q, %v; want the header, then %q", appended, err, want)
+				}
 			}
 		})
 	}

@@ -208,7 +208,15 @@ const blankMarker = "#yamlenc:blank-line-8f3c2a"
 // build are written directly (see emit.go); any other tree is encoded by
 // yaml.v3 itself.
 func Encode(n *yaml.Node) ([]byte, error) {
-	if b, ok := emitSpaced(n); ok {
+	return Append(nil, n)
+}
+
+// Append appends n to dst as Encode writes it, and returns the extended
+// buffer. dst must be empty or end in a newline. A caller that writes a
+// header and then a document, or several documents, into one buffer of
+// about the right size avoids a copy of each.
+func Append(dst []byte, n *yaml.Node) ([]byte, error) {
+	if b, ok := emitSpaced(dst, n); ok {
 		return b, nil
 	}
 	fallbacks.Add(1)
@@ -219,20 +227,24 @@ func Encode(n *yaml.Node) ([]byte, error) {
 		clearMarkers(n)
 		spaced = false
 	}
-	return encodeYAML(n, spaced)
+	b, err := encodeYAML(n, spaced)
+	if err != nil {
+		return nil, err
+	}
+	return append(dst, b...), nil
 }
 
-// emitSpaced writes n with the direct emitter, applying Encode's rule on
-// the marker text itself: the emitter reports whether any value or
+// emitSpaced appends n to dst with the direct emitter, applying Encode's
+// rule on the marker text itself: the emitter reports whether any value or
 // comment holds it, in which case the markers are cleared and n is
 // written again, without blank lines.
-func emitSpaced(n *yaml.Node) ([]byte, bool) {
-	b, ok, mentioned := emit(n)
+func emitSpaced(dst []byte, n *yaml.Node) ([]byte, bool) {
+	b, ok, mentioned := emit(dst, n)
 	if !ok || !mentioned || !hasMarkers(n) {
 		return b, ok
 	}
 	clearMarkers(n)
-	b, ok, _ = emit(n)
+	b, ok, _ = emit(dst, n)
 	return b, ok
 }
 
