@@ -102,7 +102,7 @@ func eachLiteral(src []byte, fn func(at int, value []byte)) {
 		if bytes.HasPrefix(rest, []byte("'''")) {
 			quotes = 3
 		}
-		value, n, escaped := literal(scratch[:0], rest[quotes:], string(rest[:quotes]))
+		value, n, escaped := literal(scratch[:0], rest[quotes:], rest[:quotes])
 		if escaped {
 			scratch = value
 		}
@@ -115,8 +115,8 @@ func eachLiteral(src []byte, fn func(at int, value []byte)) {
 // and returns its value, the number of bytes read and whether the text
 // has escapes. The value of a literal without escapes is a part of src;
 // that of one with escapes is appended to buf.
-func literal(buf, src []byte, closing string) (value []byte, n int, escaped bool) {
-	if end := bytes.Index(src, []byte(closing)); end >= 0 && bytes.IndexByte(src[:end], '\\') < 0 {
+func literal(buf, src, closing []byte) (value []byte, n int, escaped bool) {
+	if end := bytes.Index(src, closing); end >= 0 && bytes.IndexByte(src[:end], '\\') < 0 {
 		return src[:end], end + len(closing), false
 	}
 	var units []uint16
@@ -127,7 +127,7 @@ func literal(buf, src []byte, closing string) (value []byte, n int, escaped bool
 		}
 	}
 	i := 0
-	for i < len(src) && !bytes.HasPrefix(src[i:], []byte(closing)) {
+	for i < len(src) && !bytes.HasPrefix(src[i:], closing) {
 		if src[i] != '\\' || i+1 >= len(src) {
 			flush()
 			buf = append(buf, src[i])

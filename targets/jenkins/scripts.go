@@ -49,8 +49,8 @@ const scriptHead = bashHeader + tmpDir + shell.Prelude
 // shell returns a step running the script made of scriptHead and parts.
 // Equal scripts share one string, so that while the stages of many
 // services are built, each distinct script is held once. A script is
-// looked up by its parts, joined in a buffer that is reused, so that
-// neither scriptHead nor a script already held is copied for a step.
+// looked up by its parts joined in a buffer that is reused, so that a
+// step whose script is already held allocates no text.
 func (g *gen) shell(label string, parts ...string) sh {
 	g.body = g.body[:0]
 	for _, p := range parts {
