@@ -52,15 +52,10 @@ func appendQuote(dst []byte, s string) []byte {
 // could help form the closing three quotes (when another quote or the end
 // of the literal follows it); everything else is escaped as quote does.
 func quoteScript(s string) string {
-	return string(appendQuoteScript(make([]byte, 0, len(s)+6), s))
-}
-
-// appendQuoteScript appends s to dst as quoteScript writes it and returns
-// the result.
-func appendQuoteScript(dst []byte, s string) []byte {
-	dst = append(dst, "'''"...)
-	dst = appendEscaped(dst, s, true)
-	return append(dst, "'''"...)
+	b := make([]byte, 0, len(s)+6)
+	b = append(b, "'''"...)
+	b = appendEscaped(b, s, true)
+	return string(append(b, "'''"...))
 }
 
 // quoteList returns ss as Groovy list items: 'a', 'b'.

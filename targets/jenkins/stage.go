@@ -266,9 +266,7 @@ func (w *writer) writeScripts() {
 	}
 	w.raw(scriptsComment)
 	for _, s := range w.scriptOrder {
-		w.raw("\n@Field final String ").raw(s.name).raw(" = ")
-		w.b = appendQuoteScript(w.b, s.text)
-		w.end()
+		w.raw("\n@Field final String ").raw(s.name).raw(" = ").raw(quoteScript(s.text)).end()
 	}
 }
 
