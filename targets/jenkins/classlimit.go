@@ -56,7 +56,7 @@ const scriptSplitting = "org.jenkinsci.plugins.pipeline.modeldefinition.parser.R
 // distinct string literal of src, and two bytes of bytecode per string
 // literal of the pipeline block.
 func literalBounds(src []byte, pipelineEnd int) (constantPool, pipelineMethod int) {
-	distinct := make(map[string]struct{})
+	distinct := make(map[string]struct{}, len(src)/bytesPerDistinctLiteral)
 	inPipeline := 0
 	eachLiteral(src, func(at int, value []byte) {
 		if _, ok := distinct[string(value)]; !ok {
@@ -69,36 +69,40 @@ func literalBounds(src []byte, pipelineEnd int) (constantPool, pipelineMethod in
 	return 2 * len(distinct), 2 * inPipeline
 }
 
+// bytesPerDistinctLiteral is about how many bytes of a Jenkinsfile hold
+// one distinct string literal, a service's stages taking some 8 KB with
+// 16 of their own: enough to size the set of distinct literals so that
+// it need not grow much while it is filled.
+const bytesPerDistinctLiteral = 512
+
 // eachLiteral calls fn with the value of each string literal of src, a
 // Jenkinsfile as this package writes it, in order: single-quoted and
-// triple-single-quoted literals with the escapes escape writes, outside
-// // comments. at is the offset of the literal's opening quote; value
-// is valid only during the call.
+// triple-single-quoted literals with the escapes appendEscaped writes,
+// outside // comments. at is the offset of the literal's opening quote;
+// value is valid only during the call.
 func eachLiteral(src []byte, fn func(at int, value []byte)) {
 	var scratch []byte // holds the values of literals with escapes
 	for i := 0; i < len(src); {
-		next := bytes.IndexAny(src[i:], "/'")
+		next := bytes.IndexByte(src[i:], '\'')
 		if next < 0 {
 			return
+		}
+		if c := bytes.Index(src[i:i+next], []byte("//")); c >= 0 {
+			// A comment starts before the quote: skip to its end.
+			end := bytes.IndexByte(src[i+c:], '\n')
+			if end < 0 {
+				return
+			}
+			i += c + end
+			continue
 		}
 		i += next
 		rest := src[i:]
 		quotes := 1
-		switch {
-		case bytes.HasPrefix(rest, []byte("//")):
-			end := bytes.IndexByte(rest, '\n')
-			if end < 0 {
-				return
-			}
-			i += end
-			continue
-		case bytes.HasPrefix(rest, []byte("'''")):
+		if bytes.HasPrefix(rest, []byte("'''")) {
 			quotes = 3
-		case rest[0] != '\'':
-			i++
-			continue
 		}
-		value, n, escaped := literal(scratch[:0], rest[quotes:], string(rest[:quotes]))
+		value, n, escaped := literal(scratch[:0], rest[quotes:], rest[:quotes])
 		if escaped {
 			scratch = value
 		}
@@ -111,8 +115,8 @@ func eachLiteral(src []byte, fn func(at int, value []byte)) {
 // and returns its value, the number of bytes read and whether the text
 // has escapes. The value of a literal without escapes is a part of src;
 // that of one with escapes is appended to buf.
-func literal(buf, src []byte, closing string) (value []byte, n int, escaped bool) {
-	if end := bytes.Index(src, []byte(closing)); end >= 0 && bytes.IndexByte(src[:end], '\\') < 0 {
+func literal(buf, src, closing []byte) (value []byte, n int, escaped bool) {
+	if end := bytes.Index(src, closing); end >= 0 && bytes.IndexByte(src[:end], '\\') < 0 {
 		return src[:end], end + len(closing), false
 	}
 	var units []uint16
@@ -123,7 +127,7 @@ func literal(buf, src []byte, closing string) (value []byte, n int, escaped bool
 		}
 	}
 	i := 0
-	for i < len(src) && !bytes.HasPrefix(src[i:], []byte(closing)) {
+	for i < len(src) && !bytes.HasPrefix(src[i:], closing) {
 		if src[i] != '\\' || i+1 >= len(src) {
 			flush()
 			buf = append(buf, src[i])

@@ -83,15 +83,16 @@ func (g *gen) deployStage(j *model.Job) (*stage, error) {
 	if svc == nil || e == nil {
 		return nil, fmt.Errorf("internal error: jenkins: deploy job %s has no service or environment", j.ID)
 	}
-	login, regVars, creds := g.registry()
-	vars := []envVar{
-		{"SERVICE", svc.Name},
-		{"NAMESPACE", e.Namespace},
-		{"IMAGE", g.m.Image(svc)},
-		{"PORT", strconv.Itoa(svc.Port)},
-		{"HEALTH_PATH", svc.Health},
-		{"PREFIX", e.TagPrefix},
-	}
+	// Room for the six below, WAIT_SECONDS, ENVIRONMENT_URL and the
+	// registry's.
+	vars := make([]envVar, 0, 8+len(g.reg.vars))
+	vars = append(vars,
+		envVar{"SERVICE", svc.Name},
+		envVar{"NAMESPACE", e.Namespace},
+		envVar{"IMAGE", g.m.Image(svc)},
+		envVar{"PORT", strconv.Itoa(svc.Port)},
+		envVar{"HEALTH_PATH", svc.Health},
+		envVar{"PREFIX", e.TagPrefix})
 	wait, waitScript := shell.RolloutTimeout, shell.RolloutWait
 	if c := svc.Canary; c != nil {
 		d, err := shell.CanaryWaitDuration(c)
@@ -104,7 +105,7 @@ func (g *gen) deployStage(j *model.Job) (*stage, error) {
 	if e.URL != "" {
 		vars = append(vars, envVar{"ENVIRONMENT_URL", e.URL})
 	}
-	vars = append(vars, regVars...)
+	vars = append(vars, g.reg.vars...)
 	waitMinutes := int((wait + time.Minute - 1) / time.Minute)
 	return &stage{
 		name:         deployStageName(svc, e),
@@ -114,13 +115,11 @@ func (g *gen) deployStage(j *model.Job) (*stage, error) {
 		skipCheckout: true,
 		env:          []binding{{"KUBECONFIG", g.cred.kubeConfigOf(e)}},
 		steps: []step{
-			call("unstash(" + quote(stashName(svc)) + ")"),
+			unstash{stashName(svc)},
 			withEnv{vars, []step{
 				g.shell("Deploy", readImage, shell.Deploy, waitScript),
 				g.shell("Check health", shell.Health),
-				withCredentials{creds, []step{
-					g.shell("Tag image for "+e.Name, readImage, login, shell.TagEnvironment, environmentURL).named("Tag image"),
-				}},
+				g.loggedIn(g.shell("Tag image for "+e.Name, readImage, g.reg.login, shell.TagEnvironment, environmentURL).named("Tag image")),
 			}},
 		},
 	}, nil

@@ -2,8 +2,8 @@ package jenkins
 
 import (
 	"fmt"
-	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Groovy string literals.
@@ -36,12 +36,14 @@ import (
 
 // quote returns s as a single-quoted Groovy string literal, on one line.
 func quote(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 2)
-	b.WriteByte('\'')
-	escape(&b, s, false)
-	b.WriteByte('\'')
-	return b.String()
+	return string(appendQuote(make([]byte, 0, len(s)+2), s))
+}
+
+// appendQuote appends s to dst as quote writes it and returns the result.
+func appendQuote(dst []byte, s string) []byte {
+	dst = append(dst, '\'')
+	dst = appendEscaped(dst, s, false)
+	return append(dst, '\'')
 }
 
 // quoteScript returns s as a triple-single-quoted Groovy string literal,
@@ -50,71 +52,73 @@ func quote(s string) string {
 // could help form the closing three quotes (when another quote or the end
 // of the literal follows it); everything else is escaped as quote does.
 func quoteScript(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 6)
-	b.WriteString("'''")
-	escape(&b, s, true)
-	b.WriteString("'''")
-	return b.String()
+	b := make([]byte, 0, len(s)+6)
+	b = append(b, "'''"...)
+	b = appendEscaped(b, s, true)
+	return string(append(b, "'''"...))
 }
 
 // quoteList returns ss as Groovy list items: 'a', 'b'.
 func quoteList(ss []string) string {
-	q := make([]string, len(ss))
+	var b []byte
 	for i, s := range ss {
-		q[i] = quote(s)
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = appendQuote(b, s)
 	}
-	return strings.Join(q, ", ")
+	return string(b)
 }
 
-// escape writes s escaped for the inside of a single-quoted literal. With
-// multiline (for triple-quoted literals), line feeds, tabs and the quotes
-// that cannot help close the literal stay raw. Invalid UTF-8 bytes become
-// U+FFFD, as in any Java string.
-func escape(b *strings.Builder, s string, multiline bool) {
+// appendEscaped appends s escaped for the inside of a single-quoted
+// literal to dst and returns the result. With multiline (for triple-quoted
+// literals), line feeds, tabs and the quotes that cannot help close the
+// literal stay raw. Invalid UTF-8 bytes become U+FFFD, as in any Java
+// string.
+func appendEscaped(dst []byte, s string, multiline bool) []byte {
 	if plainASCII(s) {
-		b.WriteString(s)
-		return
+		return append(dst, s...)
 	}
 	for i, r := range s {
 		switch {
 		case r == '\\':
-			b.WriteString(`\\`)
+			dst = append(dst, `\\`...)
 		case r == '\'' && multiline && i+1 < len(s) && s[i+1] != '\'':
 			// A triple-quoted literal ends only at three quotes: a quote
 			// followed by anything but a quote stays raw, so that scripts
 			// read as they are.
-			b.WriteByte('\'')
+			dst = append(dst, '\'')
 		case r == '\'':
-			b.WriteString(`\'`)
+			dst = append(dst, `\'`...)
 		case r == '\n' && multiline, r == '\t' && multiline:
-			b.WriteRune(r)
+			dst = utf8.AppendRune(dst, r)
 		case r == '\n':
-			b.WriteString(`\n`)
+			dst = append(dst, `\n`...)
 		case r == '\r':
 			// A raw carriage return is a line break to Groovy's lexer,
 			// which may turn it into a line feed in a triple-quoted literal.
-			b.WriteString(`\r`)
+			dst = append(dst, `\r`...)
 		case r == '\t':
-			b.WriteString(`\t`)
+			dst = append(dst, `\t`...)
 		case r == '\b':
-			b.WriteString(`\b`)
+			dst = append(dst, `\b`...)
 		case r == '\f':
-			b.WriteString(`\f`)
+			dst = append(dst, `\f`...)
 		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(b, `\u%04x`, r)
+			dst = fmt.Appendf(dst, `\u%04x`, r)
 		case r < 0x80:
-			b.WriteRune(r)
+			dst = utf8.AppendRune(dst, r)
 		default:
 			for _, u := range utf16.Encode([]rune{r}) {
-				fmt.Fprintf(b, `\u%04x`, u)
+				dst = fmt.Appendf(dst, `\u%04x`, u)
 			}
 		}
 	}
+	return dst
 }
 
 // plainASCII reports whether s is printable ASCII without a quote or a
-// backslash, which escape writes as it is.
+// backslash, which appendEscaped writes as it is.
 func plainASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c > 0x7e || c == '\'' || c == '\\' {

@@ -43,6 +43,22 @@ func TestQuote(t *testing.T) {
 	}
 }
 
+// TestQuoteVar: a withEnv entry is written as quote writes name=value,
+// whatever the name and the value hold, broken UTF-8 around the '='
+// included.
+func TestQuoteVar(t *testing.T) {
+	values := append([]string{"\x82\xac", "\xac=", "=\xe2\x82"}, quoteCases...)
+	for _, name := range []string{"NAME", "é", "\xe2\x82", "it's"} {
+		for _, value := range values {
+			var w writer
+			w.quoteVar(name, value)
+			if got, want := string(w.b), quote(name+"="+value); got != want {
+				t.Errorf("quoteVar(%q, %q) = %s, want %s", name, value, got, want)
+			}
+		}
+	}
+}
+
 // quoteCases are strings that break naive Groovy quoting.
 var quoteCases = []string{
 	"", "'", "''", "'''", "''''", "\\", "\\\\", "\\'", "'\\", "\\\\'", "it's", "\"", "\"\"\"",
@@ -216,11 +232,11 @@ func TestScriptNames(t *testing.T) {
 	var tags writer
 	sh{label: "Tag image for dev", script: "tag\n"}.named("Tag image").write(&tags)
 	sh{label: "Tag image for production", script: "tag\n"}.named("Tag image").write(&tags)
-	if got := tags.b.String(); strings.Count(got, "script: tagImageScript)") != 2 || len(tags.scriptOrder) != 1 {
+	if got := string(tags.b); strings.Count(got, "script: tagImageScript)") != 2 || len(tags.scriptOrder) != 1 {
 		t.Errorf("steps:\n%s", got)
 	}
 	w.writeScripts()
-	src := w.b.String()
+	src := string(w.b)
 	if strings.Count(src, "@Field final String ") != 2 || !strings.Contains(src, "deployScript2 = '''echo b\n'''") {
 		t.Errorf("definitions:\n%s", src)
 	}

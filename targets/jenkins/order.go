@@ -11,7 +11,7 @@ import (
 // stages in a sequence run one after the other, the branches of parallel
 // and the cells of a matrix side by side.
 func verifyOrder(stages []*stage, p *model.Plan) error {
-	span := map[string][2]int{} // job id -> start, end
+	span := make(map[string][2]int, len(p.Jobs)) // job id -> start, end
 	var walk func(s *stage, start int) int
 	sequence := func(list []*stage, start int) int {
 		for _, s := range list {

@@ -35,21 +35,51 @@ func (g *gen) publishStage(j *model.Job) (*stage, error) {
 	return s, nil
 }
 
-// registry returns the script part that logs docker in to the registry,
-// the variables it reads and the credentials it needs. ECR uses the
-// agent's AWS credentials; GHCR and other registries a username and a
-// password credential, which Jenkins binds only around the steps that log
-// in (withCredentials), never for a step that runs the spec's commands.
-func (g *gen) registry() (login string, vars []envVar, creds []binding) {
-	r := g.m.Registry
-	vars = []envVar{{"REGISTRY_SERVER", r.Server}}
+// registryAccess is how a stage reaches the registry: the script part
+// that logs docker in, the variables it reads and the credentials it
+// needs.
+type registryAccess struct {
+	login string
+	vars  []envVar
+	creds []binding
+}
+
+// registryAccessOf returns the access to r. ECR uses the agent's AWS
+// credentials; GHCR and other registries a username and a password
+// credential, which Jenkins binds only around the steps that log in
+// (withCredentials), never for a step that runs the spec's commands.
+func registryAccessOf(r model.Registry, cred credentialIDs) registryAccess {
 	if r.Kind == model.RegistryECR {
-		return ecrLogin, append(vars, envVar{"AWS_REGION", r.Region}), nil
+		return registryAccess{
+			login: ecrLogin,
+			vars:  []envVar{{"REGISTRY_SERVER", r.Server}, {"AWS_REGION", r.Region}},
+		}
 	}
-	return passwordLogin, vars, []binding{
-		{"REGISTRY_USERNAME", g.cred.registryUsername},
-		{"REGISTRY_PASSWORD", g.cred.registryPassword},
+	return registryAccess{
+		login: passwordLogin,
+		vars:  []envVar{{"REGISTRY_SERVER", r.Server}},
+		creds: []binding{
+			{"REGISTRY_USERNAME", cred.registryUsername},
+			{"REGISTRY_PASSWORD", cred.registryPassword},
+		},
 	}
+}
+
+// loggedIn returns s, a step that logs in to the registry, with the
+// registry's credentials bound around it when it needs any.
+func (g *gen) loggedIn(s sh) step {
+	if len(g.reg.creds) == 0 {
+		return s
+	}
+	return withCredentials{g.reg.creds, []step{s}}
+}
+
+// stageVars returns a stage's variables: first, then the registry's, with
+// room for extra more.
+func (g *gen) stageVars(extra int, first ...envVar) []envVar {
+	vars := make([]envVar, 0, len(first)+len(g.reg.vars)+extra)
+	vars = append(vars, first...)
+	return append(vars, g.reg.vars...)
 }
 
 // buildStage runs the service's build command, if any, in its toolchain
@@ -57,14 +87,12 @@ func (g *gen) registry() (login string, vars []envVar, creds []binding) {
 // every platform and pushes it by commit (and release tag), and stashes
 // the digest and commit it recorded for the deploy stages.
 func (g *gen) buildStage(svc *model.Service) *stage {
-	login, vars, creds := g.registry()
-	vars = append([]envVar{
-		{"SERVICE", svc.Name},
-		{"IMAGE", g.m.Image(svc)},
-		{"CONTEXT", svc.Path},
-		{"DOCKERFILE", svc.Dockerfile},
-		{"PLATFORMS", strings.Join(g.m.Platforms, ",")},
-	}, vars...)
+	vars := g.stageVars(2+maxToolchainVars,
+		envVar{"SERVICE", svc.Name},
+		envVar{"IMAGE", g.m.Image(svc)},
+		envVar{"CONTEXT", svc.Path},
+		envVar{"DOCKERFILE", svc.Dockerfile},
+		envVar{"PLATFORMS", g.platforms})
 	var steps []step
 	if strings.TrimSpace(svc.Build) != "" {
 		version := ""
@@ -75,15 +103,13 @@ func (g *gen) buildStage(svc *model.Service) *stage {
 		run := g.runInToolchain(svc.Toolchain, version, &vars, shell.RunBuild)
 		steps = append(steps, g.shell("Build command", serviceDir, run))
 	}
-	steps = append(steps, withCredentials{creds, []step{
-		g.shell("Build and push the image", login, buildImage(g.m.Caches.Docker)),
-	}})
+	steps = append(steps, g.loggedIn(g.shell("Build and push the image", g.reg.login, g.buildScript)))
 	return &stage{
 		name:    "Build " + svc.Name,
 		timeout: minutes(buildMinutes),
 		steps: []step{
 			withEnv{vars, steps},
-			call("stash(name: " + quote(stashName(svc)) + ", includes: " + quote(imageDir(svc.Name)+"/*") + ")"),
+			stash{name: stashName(svc), includes: imageDir(svc.Name) + "/*"},
 		},
 	}
 }
@@ -95,12 +121,11 @@ func stashName(svc *model.Service) string { return "image-" + svc.Name }
 // a build artifact) and applies the license gate.
 func (g *gen) scanStage(svc *model.Service) *stage {
 	sec := g.m.Security
-	login, vars, creds := g.registry()
-	vars = append([]envVar{
-		{"SERVICE", svc.Name},
-		{"IMAGE", g.m.Image(svc)},
-		{"PLATFORMS", strings.Join(g.m.Platforms, ",")},
-	}, vars...)
+	login := g.reg.login
+	vars := g.stageVars(3,
+		envVar{"SERVICE", svc.Name},
+		envVar{"IMAGE", g.m.Image(svc)},
+		envVar{"PLATFORMS", g.platforms})
 	var steps []step
 	if s := sec.Scan; s != nil {
 		exit := "0"
@@ -108,14 +133,10 @@ func (g *gen) scanStage(svc *model.Service) *stage {
 			exit = "1"
 		}
 		vars = append(vars, envVar{"SEVERITY", strings.Join(s.Severity, ",")}, envVar{"EXIT_CODE", exit})
-		steps = append(steps, withCredentials{creds, []step{
-			g.shell("Scan for vulnerabilities", readImage, imageRef, login, toolHome, shell.Trivy),
-		}})
+		steps = append(steps, g.loggedIn(g.shell("Scan for vulnerabilities", readImage, imageRef, login, toolHome, shell.Trivy)))
 	}
 	if sec.SBOM || sec.Licenses != nil {
-		steps = append(steps, withCredentials{creds, []step{
-			g.shell("Generate SBOM", readImage, imageRef, login, toolHome, sbomDir, shell.Syft),
-		}})
+		steps = append(steps, g.loggedIn(g.shell("Generate SBOM", readImage, imageRef, login, toolHome, sbomDir, shell.Syft)))
 	}
 	if l := sec.Licenses; l != nil && len(l.Deny) > 0 {
 		vars = append(vars, envVar{"DENY", strings.Join(l.Deny, ",")})
@@ -123,7 +144,7 @@ func (g *gen) scanStage(svc *model.Service) *stage {
 	}
 	all := []step{withEnv{vars, steps}}
 	if sec.SBOM {
-		all = append(all, call("archiveArtifacts(artifacts: "+quote(sbomPath(svc.Name))+", fingerprint: true)"))
+		all = append(all, archiveArtifacts{sbomPath(svc.Name)})
 	}
 	return &stage{name: "Scan " + svc.Name, timeout: minutes(scanMinutes), steps: all}
 }
@@ -139,16 +160,14 @@ func (g *gen) signStage(svc *model.Service) (*stage, error) {
 	if sign == nil {
 		return nil, fmt.Errorf("internal error: jenkins: sign job for %s without a signing policy", svc.Name)
 	}
-	login, vars, creds := g.registry()
 	attest := "false"
 	if g.m.Security.SBOM {
 		attest = "true"
 	}
-	vars = append([]envVar{
-		{"SERVICE", svc.Name},
-		{"IMAGE", g.m.Image(svc)},
-		{"ATTEST", attest},
-	}, vars...)
+	vars := g.stageVars(1,
+		envVar{"SERVICE", svc.Name},
+		envVar{"IMAGE", g.m.Image(svc)},
+		envVar{"ATTEST", attest})
 	var env []binding
 	if sign.Key != "" {
 		vars = append(vars, envVar{"COSIGN_KEY_REF", sign.Key})
@@ -160,7 +179,7 @@ func (g *gen) signStage(svc *model.Service) (*stage, error) {
 			binding{"COSIGN_KEY_REF", g.cred.cosignKey},
 			binding{"COSIGN_PASSWORD", g.cred.cosignPassword()})
 	}
-	parts := []string{readImage, login}
+	parts := []string{readImage, g.reg.login}
 	if g.m.Security.SBOM {
 		parts = append(parts, sbomDir)
 	}
@@ -169,8 +188,6 @@ func (g *gen) signStage(svc *model.Service) (*stage, error) {
 		name:    "Sign " + svc.Name,
 		timeout: minutes(signMinutes),
 		env:     env,
-		steps: []step{withEnv{vars, []step{withCredentials{creds, []step{
-			g.shell("Sign image", parts...),
-		}}}}},
+		steps:   []step{withEnv{vars, []step{g.loggedIn(g.shell("Sign image", parts...))}}},
 	}, nil
 }

@@ -48,18 +48,22 @@ const scriptHead = bashHeader + tmpDir + shell.Prelude
 
 // shell returns a step running the script made of scriptHead and parts.
 // Equal scripts share one string, so that while the stages of many
-// services are built, each distinct script is held once; they are told
-// apart by their parts, so that scriptHead is not copied for every step.
+// services are built, each distinct script is held once. A script is
+// looked up by its parts joined in a buffer that is reused, so that a
+// step whose script is already held allocates no text.
 func (g *gen) shell(label string, parts ...string) sh {
-	body := strings.Join(parts, "")
-	if same, ok := g.scripts[body]; ok {
+	g.body = g.body[:0]
+	for _, p := range parts {
+		g.body = append(g.body, p...)
+	}
+	if same, ok := g.scripts[string(g.body)]; ok {
 		return sh{label: label, script: same}
 	}
 	if g.scripts == nil {
 		g.scripts = make(map[string]string)
 	}
-	text := scriptHead + body
-	g.scripts[body] = text
+	text := scriptHead + string(g.body)
+	g.scripts[text[len(scriptHead):]] = text
 	return sh{label: label, script: text}
 }
 

@@ -1,7 +1,6 @@
 package jenkins
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
 	"unicode"
@@ -105,7 +104,7 @@ func (s sh) write(w *writer) {
 	if name == "" {
 		name = s.label
 	}
-	w.line("sh(label: " + quote(s.label) + ", script: " + w.scriptName(name, s.script) + ")")
+	w.start().raw("sh(label: ").quote(s.label).raw(", script: ").raw(w.scriptName(name, s.script)).raw(")").end()
 }
 
 // withEnv sets environment variables, verbatim, for the steps in body.
@@ -128,11 +127,11 @@ func (e withEnv) write(w *writer) {
 	w.line("withEnv([")
 	w.indent++
 	for i, v := range e.vars {
-		sep := ","
-		if i == len(e.vars)-1 {
-			sep = ""
+		w.start().quoteVar(v.name, v.value)
+		if i < len(e.vars)-1 {
+			w.raw(",")
 		}
-		w.line(quote(v.name+"="+v.value) + sep)
+		w.end()
 	}
 	w.indent--
 	w.open("])")
@@ -147,9 +146,39 @@ type call string
 
 func (c call) write(w *writer) { w.line(string(c)) }
 
-// writer writes indented Groovy.
+// stash keeps the files matching includes for later stages of the build,
+// under name.
+type stash struct{ name, includes string }
+
+func (s stash) write(w *writer) {
+	w.start().raw("stash(name: ").quote(s.name).raw(", includes: ").quote(s.includes).raw(")").end()
+}
+
+// unstash puts the files of the stash name into the workspace.
+type unstash struct{ name string }
+
+func (u unstash) write(w *writer) {
+	w.start().raw("unstash(").quote(u.name).raw(")").end()
+}
+
+// archiveArtifacts keeps the files matching artifacts with the build,
+// fingerprinted.
+type archiveArtifacts struct{ artifacts string }
+
+func (a archiveArtifacts) write(w *writer) {
+	w.start().raw("archiveArtifacts(artifacts: ").quote(a.artifacts).raw(", fingerprint: true)").end()
+}
+
+// junit publishes the JUnit XML reports matching testResults, if any.
+type junit struct{ testResults string }
+
+func (j junit) write(w *writer) {
+	w.start().raw("junit(allowEmptyResults: true, testResults: ").quote(j.testResults).raw(")").end()
+}
+
+// writer writes indented Groovy into b.
 type writer struct {
-	b      bytes.Buffer
+	b      []byte
 	indent int
 	// scripts names the shell scripts written so far by their text, and
 	// scriptOrder lists them in the order they were first used.
@@ -235,9 +264,9 @@ func (w *writer) writeScripts() {
 	if len(w.scriptOrder) == 0 {
 		return
 	}
-	w.b.WriteString(scriptsComment)
+	w.raw(scriptsComment)
 	for _, s := range w.scriptOrder {
-		w.b.WriteString("\n@Field final String " + s.name + " = " + quoteScript(s.text) + "\n")
+		w.raw("\n@Field final String ").raw(s.name).raw(" = ").raw(quoteScript(s.text)).end()
 	}
 }
 
@@ -248,16 +277,73 @@ const scriptsComment = `
 // a script works on (service, image, environment) with withEnv.
 `
 
+// line writes s, Groovy text, as a line.
 func (w *writer) line(s string) {
-	w.b.WriteString(strings.Repeat("    ", w.indent))
-	w.b.WriteString(s)
-	w.b.WriteByte('\n')
+	w.start().raw(s).end()
+}
+
+// start begins a line at the current indentation, four spaces a level.
+// raw, quote, quoteVar and number add to it, and end or block end it.
+func (w *writer) start() *writer {
+	n := 4 * w.indent
+	for n > len(spaces) {
+		w.b = append(w.b, spaces...)
+		n -= len(spaces)
+	}
+	w.b = append(w.b, spaces[:n]...)
+	return w
+}
+
+// spaces indent the lines of all but the deepest blocks in one go.
+const spaces = "                                                                "
+
+// raw adds s, Groovy text, to the line.
+func (w *writer) raw(s string) *writer {
+	w.b = append(w.b, s...)
+	return w
+}
+
+// quote adds s to the line as a single-quoted literal (see quote).
+func (w *writer) quote(s string) *writer {
+	w.b = appendQuote(w.b, s)
+	return w
+}
+
+// quoteVar adds the withEnv entry name=value to the line as one
+// single-quoted literal, as quote(name + "=" + value) would without
+// building the string: appendEscaped escapes a single-line literal
+// character by character, and '=' is a character of its own whatever
+// surrounds it (UTF-8 never uses an ASCII byte inside another character),
+// so escaping name and value apart is escaping name=value.
+func (w *writer) quoteVar(name, value string) *writer {
+	w.b = append(w.b, '\'')
+	w.b = appendEscaped(w.b, name, false)
+	w.b = append(w.b, '=')
+	w.b = appendEscaped(w.b, value, false)
+	w.b = append(w.b, '\'')
+	return w
+}
+
+// number adds n to the line in decimal.
+func (w *writer) number(n int) *writer {
+	w.b = strconv.AppendInt(w.b, int64(n), 10)
+	return w
+}
+
+// end ends the line.
+func (w *writer) end() {
+	w.b = append(w.b, '\n')
+}
+
+// block ends the line with ` {` and indents.
+func (w *writer) block() {
+	w.raw(" {").end()
+	w.indent++
 }
 
 // open writes `s {` and indents.
 func (w *writer) open(s string) {
-	w.line(s + " {")
-	w.indent++
+	w.start().raw(s).block()
 }
 
 // close dedents and writes `}`.
@@ -267,24 +353,24 @@ func (w *writer) close() {
 }
 
 func (s *stage) write(w *writer) {
-	w.open("stage(" + quote(s.name) + ")")
+	w.start().raw("stage(").quote(s.name).raw(")").block()
 	if s.when != nil {
 		s.when.write(w)
 	}
 	if s.agent {
-		w.line("agent { label " + quote(agentLabel) + " }")
+		writeAgent(w)
 	}
 	s.writeOptions(w)
 	if in := s.input; in != nil {
 		w.open("input")
-		w.line("message " + quote(in.message))
-		w.line("ok " + quote(in.ok))
+		w.start().raw("message ").quote(in.message).end()
+		w.start().raw("ok ").quote(in.ok).end()
 		w.close()
 	}
 	if len(s.env) > 0 {
 		w.open("environment")
 		for _, b := range s.env {
-			w.line(b.name + " = credentials(" + quote(b.credential) + ")")
+			w.start().raw(b.name).raw(" = credentials(").quote(b.credential).raw(")").end()
 		}
 		w.close()
 	}
@@ -315,21 +401,22 @@ func (s *stage) write(w *writer) {
 }
 
 func (s *stage) writeOptions(w *writer) {
-	var opts []string
-	if s.timeout.time > 0 {
-		opts = append(opts, "timeout(time: "+strconv.Itoa(s.timeout.time)+", unit: "+quote(s.timeout.unit)+")")
-	}
-	if s.skipCheckout {
-		opts = append(opts, "skipDefaultCheckout()")
-	}
-	if len(opts) == 0 {
+	if s.timeout.time == 0 && !s.skipCheckout {
 		return
 	}
 	w.open("options")
-	for _, o := range opts {
-		w.line(o)
+	if s.timeout.time > 0 {
+		w.start().raw("timeout(time: ").number(s.timeout.time).raw(", unit: ").quote(s.timeout.unit).raw(")").end()
+	}
+	if s.skipCheckout {
+		w.line("skipDefaultCheckout()")
 	}
 	w.close()
+}
+
+// writeAgent writes the agent of a stage that runs on one.
+func writeAgent(w *writer) {
+	w.start().raw("agent { label ").quote(agentLabel).raw(" }").end()
 }
 
 func writeStages(w *writer, keyword string, stages []*stage) {
@@ -348,16 +435,20 @@ func (c *when) write(w *writer) {
 	if c.beforeInput {
 		w.line("beforeInput true")
 	}
-	branch := "branch comparator: 'EQUALS', pattern: " + quote(c.branch)
 	if c.releaseTags {
 		w.open("anyOf")
-		w.line(branch)
-		w.line("tag comparator: 'REGEXP', pattern: " + quote(releaseTagPattern))
+		c.writeBranch(w)
+		w.start().raw("tag comparator: 'REGEXP', pattern: ").quote(releaseTagPattern).end()
 		w.close()
 	} else {
-		w.line(branch)
+		c.writeBranch(w)
 	}
 	w.close()
+}
+
+// writeBranch writes the condition on the release branch.
+func (c *when) writeBranch(w *writer) {
+	w.start().raw("branch comparator: 'EQUALS', pattern: ").quote(c.branch).end()
 }
 
 func (m *matrix) write(w *writer) {
@@ -365,12 +456,12 @@ func (m *matrix) write(w *writer) {
 	w.open("axes")
 	for _, a := range m.axes {
 		w.open("axis")
-		w.line("name " + quote(a.name))
-		w.line("values " + quoteList(a.values))
+		w.start().raw("name ").quote(a.name).end()
+		w.start().raw("values ").raw(quoteList(a.values)).end()
 		w.close()
 	}
 	w.close()
-	w.line("agent { label " + quote(agentLabel) + " }")
+	writeAgent(w)
 	writeStages(w, "stages", m.stages)
 	w.close()
 }
@@ -383,20 +474,14 @@ type withCredentials struct {
 }
 
 func (c withCredentials) write(w *writer) {
-	if len(c.creds) == 0 {
-		for _, s := range c.body {
-			s.write(w)
-		}
-		return
-	}
 	w.line("withCredentials([")
 	w.indent++
 	for i, b := range c.creds {
-		sep := ","
-		if i == len(c.creds)-1 {
-			sep = ""
+		w.start().raw("string(credentialsId: ").quote(b.credential).raw(", variable: ").quote(b.name).raw(")")
+		if i < len(c.creds)-1 {
+			w.raw(",")
 		}
-		w.line("string(credentialsId: " + quote(b.credential) + ", variable: " + quote(b.name) + ")" + sep)
+		w.end()
 	}
 	w.indent--
 	w.open("])")

@@ -2,6 +2,7 @@ package jenkins
 
 import (
 	"fmt"
+	"strings"
 
 	"release-gen.dev/release-gen/compiler/diag"
 	"release-gen.dev/release-gen/compiler/model"
@@ -49,22 +50,21 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 	if ds := check(m); len(ds) > 0 {
 		return nil, ds.Sort()[0]
 	}
-	g := &gen{m: m, cred: resolveCredentials(m.Secrets)}
+	g := newGen(m)
 	stages, err := g.stages()
 	if err != nil {
 		return nil, err
 	}
-	w := &writer{}
 	// About what a service's stages take, so that the buffer does not
 	// grow by copying for large specs.
-	w.b.Grow(64<<10 + 8<<10*len(m.Services))
-	w.b.WriteString(targets.Header("//", m))
-	w.b.WriteString(fileComment)
-	w.b.WriteString("\nimport groovy.transform.Field\n\n")
+	w := &writer{b: make([]byte, 0, 64<<10+8<<10*len(m.Services))}
+	w.raw(targets.Header("//", m))
+	w.raw(fileComment)
+	w.raw("\nimport groovy.transform.Field\n\n")
 	g.pipeline(w, stages)
-	pipelineEnd := w.b.Len()
+	pipelineEnd := len(w.b)
 	w.writeScripts()
-	data := w.b.Bytes()
+	data := w.b
 	constantPool, pipelineMethod := literalBounds(data, pipelineEnd)
 	return []targets.File{{
 		Path: Path, Data: data, Target: "jenkins",
@@ -87,9 +87,32 @@ const fileComment = `//
 type gen struct {
 	m    *model.Release
 	cred credentialIDs
+	// reg is how the stages reach the registry, platforms the image
+	// platforms as PLATFORMS lists them, and buildScript the script that
+	// builds and pushes an image: the same for every service.
+	reg         registryAccess
+	platforms   string
+	buildScript string
+	// inToolchainParts holds the script parts that run a shared script
+	// in a toolchain image, by that script (see gen.inToolchain).
+	inToolchainParts map[string]string
 	// scripts holds each distinct script built so far, by the part after
-	// scriptHead (see shell).
+	// scriptHead, and body is where shell joins a script's parts.
 	scripts map[string]string
+	body    []byte
+}
+
+// newGen returns the renderer of m, with what the stages of every service
+// share worked out once.
+func newGen(m *model.Release) *gen {
+	cred := resolveCredentials(m.Secrets)
+	return &gen{
+		m:           m,
+		cred:        cred,
+		reg:         registryAccessOf(m.Registry, cred),
+		platforms:   strings.Join(m.Platforms, ","),
+		buildScript: buildImage(m.Caches.Docker),
+	}
 }
 
 // agentLabel is the label expression of the agents every stage runs on:

@@ -31,9 +31,17 @@ const driftGoVersion = "1.26"
 // ("node:22", "golang:1.26", "eclipse-temurin:21-jdk"). Generic services
 // have none: their commands run on the agent.
 func toolchainImage(t model.Toolchain) (image, suffix string, ok bool) {
-	defaults := map[string]string{"node": "node", "go": "golang", "python": "python", "java": "eclipse-temurin"}
-	def, known := defaults[t.Language]
-	if !known {
+	var def string
+	switch t.Language {
+	case "node":
+		def = "node"
+	case "go":
+		def = "golang"
+	case "python":
+		def = "python"
+	case "java":
+		def = "eclipse-temurin"
+	default:
 		return "", "", false
 	}
 	image = t.Image
@@ -45,6 +53,9 @@ func toolchainImage(t model.Toolchain) (image, suffix string, ok bool) {
 	}
 	return image, suffix, true
 }
+
+// maxToolchainVars is the most variables runInToolchain adds.
+const maxToolchainVars = 4
 
 // runInToolchain returns the script part that runs inner, a shared
 // script, in the service's toolchain image (or on the agent for a generic
@@ -65,7 +76,21 @@ func (g *gen) runInToolchain(t model.Toolchain, version string, vars *[]envVar, 
 	if t.Language == "java" {
 		*vars = append(*vars, envVar{"JAVA_TOOL_OPTIONS", "-Duser.home=/home/ci"})
 	}
-	return inToolchain(inner, g.m.Caches.Dependencies)
+	return g.inToolchain(inner)
+}
+
+// inToolchain returns inToolchain(inner, ...) with the release's
+// dependency cache setting, built once per inner script.
+func (g *gen) inToolchain(inner string) string {
+	if part, ok := g.inToolchainParts[inner]; ok {
+		return part
+	}
+	if g.inToolchainParts == nil {
+		g.inToolchainParts = make(map[string]string)
+	}
+	part := inToolchain(inner, g.m.Caches.Dependencies)
+	g.inToolchainParts[inner] = part
+	return part
 }
 
 // driftStage fails the build when the committed pipeline files are not
@@ -113,8 +138,10 @@ func (g *gen) testStage(j *model.Job) (*stage, error) {
 		return nil, fmt.Errorf("internal error: jenkins: test job %s has no toolchain version", j.ID)
 	}
 	axes := []axis{{"VERSION", versions}}
-	vars := []envVar{{"SERVICE_PATH", svc.Path}, {"TEST_COMMAND", svc.Test}}
-	parts := []string{testReportsDir, serviceDir}
+	vars := make([]envVar, 0, 4+maxToolchainVars)
+	vars = append(vars, envVar{"SERVICE_PATH", svc.Path}, envVar{"TEST_COMMAND", svc.Test})
+	parts := make([]string, 0, 5)
+	parts = append(parts, testReportsDir, serviceDir)
 	if ts := svc.TestSplit; ts != nil && j.Shards > 1 {
 		shards := make([]string, j.Shards)
 		for i := range shards {
@@ -130,7 +157,7 @@ func (g *gen) testStage(j *model.Job) (*stage, error) {
 		timeout: minutes(testMinutes),
 		steps:   []step{withEnv{vars, []step{g.shell("Test", parts...)}}},
 		always: []step{
-			call("junit(allowEmptyResults: true, testResults: " + quote(testReportGlob) + ")"),
+			junit{testReportGlob},
 		},
 	}
 	return &stage{name: "Test " + svc.Name, job: j.ID, matrix: &matrix{axes: axes, stages: []*stage{cell}}}, nil
