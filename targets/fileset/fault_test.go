@@ -141,7 +141,7 @@ func TestWriteFailures(t *testing.T) {
 			return failOn("createtemp", filepath.Join(root, ".github", "workflows"), 0, syscall.EACCES)
 		}, "permission denied"},
 		{"cannot make a directory", func(string) func(int, string, string) error {
-			return failOn("mkdir", "flagger", 0, syscall.EROFS)
+			return failOn("mkdir", "deploy", 0, syscall.EROFS)
 		}, "read-only file system"},
 		{"cannot delete a pruned file", func(string) func(int, string, string) error {
 			return failOn("remove", "web.json", 0, syscall.EACCES)

@@ -3,7 +3,10 @@ package fileset
 import (
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
+	"strconv"
+	"strings"
 )
 
 // fileSystem is the set of filesystem operations Write and Check use. The
@@ -16,6 +19,8 @@ type fileSystem interface {
 	MkdirAll(name string, perm fs.FileMode) error
 	MkdirTemp(dir, pattern string) (string, error)
 	CreateTemp(dir, pattern string) (tempFile, error)
+	// Create creates the file name, which must not exist yet.
+	Create(name string) (tempFile, error)
 	Rename(oldpath, newpath string) error
 	Remove(name string) error
 	Link(oldname, newname string) error
@@ -52,6 +57,17 @@ func (osFS) Lock(name string) (func() error, error)        { return lockFile(nam
 func (osFS) SyncFiles(root string, names []string) error   { return syncFiles(root, names) }
 
 func (osFS) CreateTemp(dir, pattern string) (tempFile, error) { return createTemp(dir, pattern) }
+func (osFS) Create(name string) (tempFile, error)             { return createNew(name) }
+
+// randomName is pattern with its last "*" replaced by a random number, as
+// os.CreateTemp and os.MkdirTemp name what they create.
+func randomName(pattern string) string {
+	prefix, suffix := pattern, ""
+	if i := strings.LastIndexByte(pattern, '*'); i >= 0 {
+		prefix, suffix = pattern[:i], pattern[i+1:]
+	}
+	return prefix + strconv.FormatUint(uint64(rand.Uint32()), 10) + suffix
+}
 
 // syncEach syncs the named files one by one: an fsync each.
 func syncEach(names []string) error {

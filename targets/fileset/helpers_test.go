@@ -168,6 +168,17 @@ func (f *faultFS) CreateTemp(dir, pattern string) (tempFile, error) {
 	return &faultFile{tempFile: tf, fs: f}, nil
 }
 
+func (f *faultFS) Create(name string) (tempFile, error) {
+	if err := f.call("create", name); err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	tf, err := f.osFS.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	return &faultFile{tempFile: tf, fs: f}, nil
+}
+
 func (f *faultFS) Rename(oldpath, newpath string) error {
 	if err := f.call("rename", newpath); err != nil {
 		return &os.LinkError{Op: "rename", Old: oldpath, New: newpath, Err: err}

@@ -136,8 +136,16 @@ func TestWriteParallel(t *testing.T) {
 		t.Errorf("trees written by one and by %d workers differ (-one +many):\n%s", maxWorkers, diff)
 	}
 
-	for _, op := range []string{"createtemp", "write", "rename"} {
-		for _, n := range []int{0, 1, 40, 149, 249} {
+	// The second build rewrites 150 files in place (a createtemp and a
+	// rename each) and writes 100 in a new directory (a create each, and
+	// one rename of the directory): fail early, middle and last calls.
+	for op, calls := range map[string][]int{
+		"createtemp": {0, 1, 40, 149},
+		"create":     {0, 1, 40, 99},
+		"write":      {0, 1, 40, 149, 249},
+		"rename":     {0, 1, 40, 149, 150},
+	} {
+		for _, n := range calls {
 			t.Run(fmt.Sprintf("%s-%d", op, n), func(t *testing.T) {
 				root, s := bigScenario(t)
 				before := snapshot(t, root)

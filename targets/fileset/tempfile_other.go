@@ -15,5 +15,14 @@ func createTemp(dir, pattern string) (tempFile, error) {
 	return f, nil
 }
 
+// createNew creates the file name, which must not exist, with mode 0600.
+func createNew(name string) (tempFile, error) {
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
 // rename is os.Rename.
 func rename(oldpath, newpath string) error { return os.Rename(oldpath, newpath) }

@@ -5,11 +5,8 @@ package fileset
 import (
 	"errors"
 	"io/fs"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -20,23 +17,28 @@ import (
 // regular file with the network poller, which is most of the cost of
 // creating a small file once there are thousands.
 func createTemp(dir, pattern string) (tempFile, error) {
-	prefix, suffix := pattern, ""
-	if i := strings.LastIndexByte(pattern, '*'); i >= 0 {
-		prefix, suffix = pattern[:i], pattern[i+1:]
-	}
 	for try := 0; ; try++ {
-		name := filepath.Join(dir, prefix+strconv.FormatUint(uint64(rand.Uint32()), 10)+suffix)
-		fd, err := unix.Open(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o600)
-		for err == unix.EINTR {
-			fd, err = unix.Open(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o600)
-		}
-		if err == nil {
-			return &rawFile{fd: fd, name: name}, nil
-		}
-		if err != unix.EEXIST || try == 10000 {
-			return nil, &fs.PathError{Op: "createtemp", Path: filepath.Join(dir, pattern), Err: err}
+		f, err := createNew(filepath.Join(dir, randomName(pattern)))
+		if err == nil || !errors.Is(err, fs.ErrExist) || try == 10000 {
+			if err != nil {
+				return nil, &fs.PathError{Op: "createtemp", Path: filepath.Join(dir, pattern), Err: errors.Unwrap(err)}
+			}
+			return f, nil
 		}
 	}
+}
+
+// createNew creates the file name, which must not exist, as a bare
+// descriptor (see createTemp) with mode 0600.
+func createNew(name string) (tempFile, error) {
+	fd, err := unix.Open(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o600)
+	for err == unix.EINTR {
+		fd, err = unix.Open(name, unix.O_RDWR|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0o600)
+	}
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	return &rawFile{fd: fd, name: name}, nil
 }
 
 // rename renames a file with one rename(2). os.Rename first stats newpath

@@ -166,7 +166,7 @@ func write(fsys fileSystem, s Set, workers int) (res *Result, err error) {
 			protected[d] = true
 		}
 	}
-	t := &txn{plan: pl, made: make(map[string]bool), workers: workers}
+	t := &txn{plan: pl, workers: workers}
 	if err := t.commit(changed, internal, protected); err != nil {
 		if rbErr := t.rollback(); rbErr != nil {
 			kept := ""
@@ -223,8 +223,6 @@ type txn struct {
 	scratch []string
 	// backups maps a path to its backup in staging.
 	backups map[string]string
-	// made are the directories created.
-	made map[string]bool
 	// undo holds the inverse of each step taken, in order.
 	undo []func() error
 	// workers is how many files at most are staged or renamed at once.
@@ -248,15 +246,19 @@ func (t *txn) commit(changed, internal []*plannedFile, protected map[string]bool
 			return err
 		}
 	}
-	var early, late []*plannedFile
-	for _, f := range all {
-		if f.afterPrune {
-			late = append(late, f)
+	files, trees := splitTrees(changed)
+	var early, late []*newTree
+	for _, tr := range trees {
+		if tr.afterPrune {
+			late = append(late, tr)
 		} else {
-			early = append(early, f)
+			early = append(early, tr)
 		}
 	}
-	if err := t.stage(early); err != nil {
+	if err := t.stageFiles(append(files, internal...)); err != nil {
+		return err
+	}
+	if err := t.stageTrees(early); err != nil {
 		return err
 	}
 
@@ -268,7 +270,7 @@ func (t *txn) commit(changed, internal []*plannedFile, protected map[string]bool
 		t.undo = append(t.undo, func() error { return t.fsys.Rename(backup, name) })
 	}
 	t.removeEmptyDirs(protected)
-	if err := t.stage(late); err != nil {
+	if err := t.stageTrees(late); err != nil {
 		return err
 	}
 	temps := make([]string, len(all))
@@ -280,31 +282,87 @@ func (t *txn) commit(changed, internal []*plannedFile, protected map[string]bool
 	}
 	// The manifest and the other internal files go last, so that they
 	// never name contents not yet in place.
-	if err := t.rename(changed); err != nil {
+	moves := make([]move, 0, len(files)+len(trees))
+	for _, f := range files {
+		moves = append(moves, move{from: f.temp, to: t.abs(f.path), backup: t.backups[f.path]})
+	}
+	for _, tr := range trees {
+		moves = append(moves, move{from: tr.temp, to: t.abs(tr.dir), tree: true})
+	}
+	if err := t.move(moves); err != nil {
 		return err
 	}
-	return t.rename(internal)
+	moves = moves[:0]
+	for _, f := range internal {
+		moves = append(moves, move{from: f.temp, to: t.abs(f.path), backup: t.backups[f.path]})
+	}
+	return t.move(moves)
 }
 
-// rename moves the staged files into place.
-func (t *txn) rename(files []*plannedFile) error {
-	renamed := make([]bool, len(files))
-	err := t.each(len(files), func(i int) error {
-		if err := t.fsys.Rename(files[i].temp, t.abs(files[i].path)); err != nil {
-			return err
-		}
-		renamed[i] = true
-		return nil
-	})
-	for i, f := range files {
-		if !renamed[i] {
+// A newTree is a directory that does not exist yet, with the files to be
+// written under it. It is built under a temporary name beside where it
+// belongs and renamed into place in one step: a build into an empty
+// directory renames a few directories instead of every file.
+type newTree struct {
+	// dir is its path.
+	dir string
+	// afterPrune is set when a file being pruned is now at dir.
+	afterPrune bool
+	files      []*plannedFile
+	// temp is the temporary directory it is built in.
+	temp string
+}
+
+// splitTrees separates the files whose directory exists from those under
+// a directory to be made, which it groups by the outermost such directory.
+func splitTrees(changed []*plannedFile) (files []*plannedFile, trees []*newTree) {
+	byDir := make(map[string]*newTree)
+	for _, f := range changed {
+		if len(f.mkdirs) == 0 {
+			files = append(files, f)
 			continue
 		}
-		name := t.abs(f.path)
-		if backup, ok := t.backups[f.path]; ok {
-			t.undo = append(t.undo, func() error { return t.fsys.Rename(backup, name) })
-		} else {
-			t.undo = append(t.undo, func() error { return t.fsys.Remove(name) })
+		tr := byDir[f.mkdirs[0]]
+		if tr == nil {
+			tr = &newTree{dir: f.mkdirs[0], afterPrune: f.afterPrune}
+			byDir[tr.dir] = tr
+			trees = append(trees, tr)
+		}
+		tr.files = append(tr.files, f)
+	}
+	return files, trees
+}
+
+// A move puts a staged file or tree into place.
+type move struct {
+	// from and to are file names; backup is where the file that was at to
+	// is kept, if there was one.
+	from, to, backup string
+	// tree is set for a directory.
+	tree bool
+}
+
+// move makes the moves, several at once when there are many.
+func (t *txn) move(moves []move) error {
+	moved := make([]bool, len(moves))
+	err := t.each(len(moves), func(i int) error {
+		if err := t.fsys.Rename(moves[i].from, moves[i].to); err != nil {
+			return err
+		}
+		moved[i] = true
+		return nil
+	})
+	for i, m := range moves {
+		switch {
+		case !moved[i]:
+		case m.backup != "":
+			t.undo = append(t.undo, func() error { return t.fsys.Rename(m.backup, m.to) })
+		case m.tree:
+			// Back to its temporary name, which the earlier steps' undo
+			// then empties and removes.
+			t.undo = append(t.undo, func() error { return t.fsys.Rename(m.to, m.from) })
+		default:
+			t.undo = append(t.undo, func() error { return t.fsys.Remove(m.to) })
 		}
 	}
 	return err
@@ -340,22 +398,9 @@ func (t *txn) backup(rel string, disk []byte, perm fs.FileMode) error {
 	return nil
 }
 
-// stage makes the directories files need and writes the contents of each
-// to a temporary file beside it.
-func (t *txn) stage(files []*plannedFile) error {
-	for _, f := range files {
-		for _, d := range f.mkdirs {
-			if t.made[d] {
-				continue
-			}
-			name := t.abs(d)
-			if err := t.fsys.Mkdir(name, 0o755); err != nil {
-				return err
-			}
-			t.made[d] = true
-			t.undo = append(t.undo, func() error { return t.fsys.Remove(name) })
-		}
-	}
+// stageFiles writes the contents of each file, whose directory exists, to
+// a temporary file beside it.
+func (t *txn) stageFiles(files []*plannedFile) error {
 	err := t.each(len(files), func(i int) error {
 		f := files[i]
 		tmp, err := t.fsys.CreateTemp(filepath.Dir(t.abs(f.path)), tempPattern)
@@ -363,10 +408,7 @@ func (t *txn) stage(files []*plannedFile) error {
 			return err
 		}
 		f.temp = tmp.Name()
-		if err := writeClose(tmp, f.data, 0o644); err != nil {
-			return fmt.Errorf("write %s: %w", f.path, err)
-		}
-		return nil
+		return t.fill(f, tmp)
 	})
 	for _, f := range files {
 		if f.temp != "" {
@@ -374,6 +416,74 @@ func (t *txn) stage(files []*plannedFile) error {
 		}
 	}
 	return err
+}
+
+// stageTrees builds each tree in a new temporary directory beside where it
+// belongs: its directories, then its files under their own names.
+func (t *txn) stageTrees(trees []*newTree) error {
+	var files []*plannedFile
+	for _, tr := range trees {
+		temp, err := t.mkdirTemp(filepath.Dir(t.abs(tr.dir)))
+		if err != nil {
+			return err
+		}
+		tr.temp = temp
+		made := map[string]bool{tr.dir: true}
+		for _, f := range tr.files {
+			for _, d := range f.mkdirs[1:] {
+				if made[d] {
+					continue
+				}
+				name := filepath.Join(temp, filepath.FromSlash(d[len(tr.dir)+1:]))
+				if err := t.fsys.Mkdir(name, 0o755); err != nil {
+					return err
+				}
+				made[d] = true
+				t.undo = append(t.undo, func() error { return t.fsys.Remove(name) })
+			}
+			f.temp = filepath.Join(temp, filepath.FromSlash(f.path[len(tr.dir)+1:]))
+		}
+		files = append(files, tr.files...)
+	}
+	created := make([]bool, len(files))
+	err := t.each(len(files), func(i int) error {
+		tmp, err := t.fsys.Create(files[i].temp)
+		if err != nil {
+			return err
+		}
+		created[i] = true
+		return t.fill(files[i], tmp)
+	})
+	for i, f := range files {
+		if created[i] {
+			t.undo = append(t.undo, func() error { return removeIfExists(t.fsys, f.temp) })
+		}
+	}
+	return err
+}
+
+// fill writes f's contents to tmp, its staged file, and closes it.
+func (t *txn) fill(f *plannedFile, tmp tempFile) error {
+	if err := writeClose(tmp, f.data, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", f.path, err)
+	}
+	return nil
+}
+
+// mkdirTemp makes a new directory in dir, with mode 0755 and a name of
+// the form tempPattern.
+func (t *txn) mkdirTemp(dir string) (string, error) {
+	for try := 0; ; try++ {
+		name := filepath.Join(dir, randomName(tempPattern))
+		err := t.fsys.Mkdir(name, 0o755)
+		if err == nil {
+			t.undo = append(t.undo, func() error { return t.fsys.Remove(name) })
+			return name, nil
+		}
+		if !errors.Is(err, fs.ErrExist) || try == 10000 {
+			return "", err
+		}
+	}
 }
 
 // removeEmptyDirs removes the directories above pruned files that the

@@ -642,3 +642,47 @@ func TestWriteConcurrent(t *testing.T) {
 		t.Errorf("Check after concurrent writes: %v, %v", drifts, err)
 	}
 }
+
+// TestWriteNewDirectoriesWhole checks that a directory that did not exist
+// is built under a temporary name and renamed into place whole, with the
+// mode a new directory gets, while files in existing directories are
+// renamed one by one.
+func TestWriteNewDirectoriesWhole(t *testing.T) {
+	root := t.TempDir()
+	counter := &faultFS{}
+	if _, err := write(counter, fullSet(root), 1); err != nil {
+		t.Fatal(err)
+	}
+	var renamed []string
+	for _, c := range counter.calls {
+		if name, ok := strings.CutPrefix(c, "rename "); ok {
+			rel, err := filepath.Rel(root, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			renamed = append(renamed, filepath.ToSlash(rel))
+		}
+	}
+	sort.Strings(renamed)
+	want := []string{".github", ".gitlab-ci.yml", ".release-gen/.gitignore", ".release-gen/manifest.json", "deploy"}
+	if diff := cmp.Diff(want, renamed); diff != "" {
+		t.Errorf("renamed into place (-want +got):\n%s", diff)
+	}
+	reference := filepath.Join(t.TempDir(), "made")
+	if err := os.Mkdir(reference, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{".github", ".github/workflows", "deploy", "deploy/ecr"} {
+		got, err := os.Stat(filepath.Join(root, d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Mode() != info.Mode() {
+			t.Errorf("%s has mode %v; a directory made with mode 0755 has %v", d, got.Mode(), info.Mode())
+		}
+	}
+}
