@@ -101,7 +101,7 @@ func check(fsys fileSystem, s Set) ([]Drift, error) {
 	if err := checkSet(s); err != nil {
 		return nil, err
 	}
-	pl, err := makePlan(fsys, s, false)
+	pl, err := makePlan(fsys, s, false, defaultWorkers())
 	if err != nil {
 		return nil, err
 	}

@@ -8,9 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -143,36 +140,9 @@ func readPlain(name string) ([]byte, error) {
 // is when Current began.
 func filesMatch(root string, files []ManifestFile, cache *outputCache, start time.Time) bool {
 	cache.expect(len(files))
-	return parallel(len(files), func(i int) bool {
+	return all(len(files), func(i int) bool {
 		return fileMatches(root, i, files[i], cache, start)
 	})
-}
-
-// parallel calls ok for 0..n-1 on GOMAXPROCS goroutines and reports
-// whether every call returned true. It stops at the first false.
-func parallel(n int, ok func(i int) bool) bool {
-	var (
-		next atomic.Int64
-		bad  atomic.Bool
-		wg   sync.WaitGroup
-	)
-	for range min(runtime.GOMAXPROCS(0), n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for !bad.Load() {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				if !ok(i) {
-					bad.Store(true)
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return !bad.Load()
 }
 
 // fileMatches reports whether f, the i-th file of the manifest, is a

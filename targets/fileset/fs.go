@@ -46,7 +46,7 @@ type tempFile interface {
 type osFS struct{}
 
 func (osFS) Lstat(name string) (fs.FileInfo, error)        { return os.Lstat(name) }
-func (osFS) ReadFile(name string) ([]byte, error)          { return os.ReadFile(name) }
+func (osFS) ReadFile(name string) ([]byte, error)          { return readWhole(name) }
 func (osFS) Mkdir(name string, perm fs.FileMode) error     { return os.Mkdir(name, perm) }
 func (osFS) MkdirAll(name string, perm fs.FileMode) error  { return os.MkdirAll(name, perm) }
 func (osFS) MkdirTemp(dir, pattern string) (string, error) { return os.MkdirTemp(dir, pattern) }

@@ -1,6 +1,8 @@
 package fileset
 
 import (
+	"errors"
+	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -10,12 +12,22 @@ import (
 // second worker would only wait on the directory's lock.
 const batch = 32
 
-// each calls do(i) for every i in [0, n), on up to t.workers goroutines
+// defaultWorkers is how many goroutines Write and Check share work among:
+// one per thread Go runs, at most maxWorkers.
+func defaultWorkers() int { return min(runtime.GOMAXPROCS(0), maxWorkers) }
+
+// maxWorkers bounds how many files are staged, renamed or read at once.
+// Two workers creating files in different directories take about half the
+// time of one; more than four gain nothing, since the filesystem
+// serialises work in one directory.
+const maxWorkers = 4
+
+// parallel calls do(i) for every i in [0, n), on up to workers goroutines
 // when there are enough calls to share, and returns the error of the
 // lowest i that failed. Once a call has failed, batches not yet begun are
 // skipped. do must be safe to call concurrently for different i.
-func (t *txn) each(n int, do func(i int) error) error {
-	workers := min(t.workers, (n+batch-1)/batch)
+func parallel(n, workers int, do func(i int) error) error {
+	workers = min(workers, (n+batch-1)/batch)
 	if workers <= 1 {
 		for i := range n {
 			if err := do(i); err != nil {
@@ -52,3 +64,17 @@ func (t *txn) each(n int, do func(i int) error) error {
 	}
 	return nil
 }
+
+// all reports whether ok(i) holds for every i in [0, n), calling it as
+// parallel does; it stops early at the first that does not.
+func all(n int, ok func(i int) bool) bool {
+	return parallel(n, defaultWorkers(), func(i int) error {
+		if !ok(i) {
+			return errNotAll
+		}
+		return nil
+	}) == nil
+}
+
+// errNotAll stops all at the first call that does not hold.
+var errNotAll = errors.New("not all hold")

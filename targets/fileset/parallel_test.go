@@ -13,11 +13,11 @@ import (
 	"release-gen.dev/release-gen/targets"
 )
 
-func TestEachCallsEveryIndexOnce(t *testing.T) {
+func TestParallelCallsEveryIndexOnce(t *testing.T) {
 	for _, workers := range []int{1, 2, 4} {
 		for _, n := range []int{0, 1, batch - 1, batch, batch + 1, 10*batch + 3} {
 			calls := make([]atomic.Int32, n)
-			err := (&txn{workers: workers}).each(n, func(i int) error {
+			err := parallel(n, workers, func(i int) error {
 				calls[i].Add(1)
 				return nil
 			})
@@ -33,9 +33,9 @@ func TestEachCallsEveryIndexOnce(t *testing.T) {
 	}
 }
 
-func TestEachReturnsLowestError(t *testing.T) {
+func TestParallelReturnsLowestError(t *testing.T) {
 	for _, workers := range []int{1, 4} {
-		err := (&txn{workers: workers}).each(8*batch, func(i int) error {
+		err := parallel(8*batch, workers, func(i int) error {
 			if i == 5 || i == 3*batch+1 {
 				return fmt.Errorf("call %d", i)
 			}
@@ -47,12 +47,12 @@ func TestEachReturnsLowestError(t *testing.T) {
 	}
 }
 
-// TestEachRunsConcurrently holds the first call until a call from another
+// TestParallelRunsConcurrently holds the first call until a call from another
 // batch has begun, which can only happen if two workers run at once.
-func TestEachRunsConcurrently(t *testing.T) {
+func TestParallelRunsConcurrently(t *testing.T) {
 	other := make(chan struct{})
 	var once atomic.Bool
-	err := (&txn{workers: 2}).each(2*batch, func(i int) error {
+	err := parallel(2*batch, 2, func(i int) error {
 		switch {
 		case i == 0:
 			select {

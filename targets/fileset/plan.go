@@ -119,6 +119,25 @@ func (p *planner) walkDirs(rel string, pruned map[string]bool) (missing []string
 // planFile looks at what is on disk where data is to be written. It
 // returns nil after recording a problem.
 func (p *planner) planFile(rel string, data []byte, pruned map[string]bool) (*plannedFile, error) {
+	f, err := p.planDirs(rel, data, pruned)
+	if err != nil || f == nil || len(f.mkdirs) > 0 {
+		return f, err
+	}
+	problem, err := p.inspect(f)
+	if err != nil {
+		return nil, err
+	}
+	if problem != "" {
+		p.problem(rel, problem)
+		return nil, nil
+	}
+	return f, nil
+}
+
+// planDirs checks the directories above rel for a file to hold data and
+// returns its plan so far: the directories to make. It returns nil after
+// recording a problem.
+func (p *planner) planDirs(rel string, data []byte, pruned map[string]bool) (*plannedFile, error) {
 	missing, ok, err := p.walkDirs(rel, pruned)
 	if err != nil || !ok {
 		return nil, err
@@ -126,30 +145,35 @@ func (p *planner) planFile(rel string, data []byte, pruned map[string]bool) (*pl
 	f := &plannedFile{path: rel, data: data, mkdirs: missing}
 	if len(missing) > 0 {
 		f.afterPrune = pruned[missing[0]]
-		return f, nil
 	}
-	info, err := p.lstat(rel)
+	return f, nil
+}
+
+// inspect looks at what stands at the path of f, whose directories exist,
+// and reads it when it is a regular file. It returns the problem with
+// anything else standing there. It records nothing in the planner, so
+// files can be inspected side by side.
+func (p *planner) inspect(f *plannedFile) (problem string, err error) {
+	name := p.abs(f.path)
+	info, err := p.fsys.Lstat(name)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return f, nil
+		return "", nil
 	case err != nil:
-		return nil, err
+		return "", err
 	case info.Mode()&fs.ModeSymlink != 0:
-		p.problem(rel, reasonSymlink)
-		return nil, nil
+		return reasonSymlink, nil
 	case info.IsDir():
-		p.problem(rel, "is a directory, but release-gen needs to write a file there")
-		return nil, nil
+		return "is a directory, but release-gen needs to write a file there", nil
 	case !info.Mode().IsRegular():
-		p.problem(rel, "is not a regular file, but release-gen needs to write one there")
-		return nil, nil
+		return "is not a regular file, but release-gen needs to write one there", nil
 	}
-	disk, err := p.fsys.ReadFile(p.abs(rel))
+	disk, err := p.fsys.ReadFile(name)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	f.exists, f.disk, f.perm = true, disk, info.Mode().Perm()
-	return f, nil
+	return "", nil
 }
 
 // readRegular returns the contents of the regular file at rel, or nil when
@@ -246,8 +270,9 @@ func internalFiles(pl *plan) []internalFile {
 // makePlan inspects the tree for s, which checkSet has accepted. Problems
 // that block any write (symbolic links, files where directories are
 // needed and the like) are collected in the plan; ownership is left to the
-// caller. With force, a corrupt manifest is treated as absent.
-func makePlan(fsys fileSystem, s Set, force bool) (*plan, error) {
+// caller. With force, a corrupt manifest is treated as absent. Files are
+// read on up to workers goroutines.
+func makePlan(fsys fileSystem, s Set, force bool, workers int) (*plan, error) {
 	p := &planner{fsys: fsys, root: s.Root, stats: make(map[string]lstatResult)}
 	prev, manifestDisk, err := readManifest(fsys, s.Root)
 	var merr *ManifestError
@@ -298,18 +323,40 @@ func makePlan(fsys fileSystem, s Set, force bool) (*plan, error) {
 	}
 	files := append(s.Files[:0:0], s.Files...)
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
-	for _, f := range files {
-		pl.next.Files = append(pl.next.Files, ManifestFile{Path: f.Path, Target: f.Target, SHA256: sum(f.Data)})
-		pf, err := p.planFile(f.Path, f.Data, pl.pruned)
-		if err != nil {
+	// The directories first, one file after another: files share them,
+	// and the planner remembers what it has seen. Then each file's hash
+	// and what stands at its path, several files at once.
+	planned := make([]*plannedFile, len(files))
+	for i, f := range files {
+		if planned[i], err = p.planDirs(f.Path, f.Data, pl.pruned); err != nil {
 			return nil, err
 		}
-		if pf == nil {
-			continue
+	}
+	sums := make([]string, len(files))
+	problems := make([]string, len(files))
+	err = parallel(len(files), workers, func(i int) error {
+		sums[i] = sum(files[i].Data)
+		if pf := planned[i]; pf != nil && len(pf.mkdirs) == 0 {
+			var err error
+			problems[i], err = p.inspect(pf)
+			return err
 		}
-		pf.target = f.Target
-		pf.recorded, pf.inManifest = recorded[f.Path]
-		pl.files = append(pl.files, pf)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, f := range files {
+		pl.next.Files = append(pl.next.Files, ManifestFile{Path: f.Path, Target: f.Target, SHA256: sums[i]})
+		pf := planned[i]
+		switch {
+		case problems[i] != "":
+			p.problem(f.Path, problems[i])
+		case pf != nil:
+			pf.target = f.Target
+			pf.recorded, pf.inManifest = recorded[f.Path]
+			pl.files = append(pl.files, pf)
+		}
 	}
 	sort.Slice(pl.next.Files, func(i, j int) bool { return pl.next.Files[i].Path < pl.next.Files[j].Path })
 	if s.GitAttributes {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -77,14 +76,8 @@ type Result struct {
 // Write holds an exclusive lock on .release-gen/lock while it runs, so
 // concurrent builds of one tree run one after the other.
 func Write(s Set) (*Result, error) {
-	return write(osFS{}, s, min(runtime.GOMAXPROCS(0), maxWorkers))
+	return write(osFS{}, s, defaultWorkers())
 }
-
-// maxWorkers bounds how many files Write stages or renames at once. Two
-// workers creating files in different directories take about half the
-// time of one; more than four gain nothing, since the filesystem
-// serialises work in one directory.
-const maxWorkers = 4
 
 // write is Write on fsys, staging and renaming files on up to workers
 // goroutines.
@@ -120,7 +113,7 @@ func write(fsys fileSystem, s Set, workers int) (res *Result, err error) {
 		return nil, err
 	}
 
-	pl, err := makePlan(fsys, s, s.Force)
+	pl, err := makePlan(fsys, s, s.Force, workers)
 	if err != nil {
 		return nil, err
 	}
@@ -345,7 +338,7 @@ type move struct {
 // move makes the moves, several at once when there are many.
 func (t *txn) move(moves []move) error {
 	moved := make([]bool, len(moves))
-	err := t.each(len(moves), func(i int) error {
+	err := parallel(len(moves), t.workers, func(i int) error {
 		if err := t.fsys.Rename(moves[i].from, moves[i].to); err != nil {
 			return err
 		}
@@ -401,7 +394,7 @@ func (t *txn) backup(rel string, disk []byte, perm fs.FileMode) error {
 // stageFiles writes the contents of each file, whose directory exists, to
 // a temporary file beside it.
 func (t *txn) stageFiles(files []*plannedFile) error {
-	err := t.each(len(files), func(i int) error {
+	err := parallel(len(files), t.workers, func(i int) error {
 		f := files[i]
 		tmp, err := t.fsys.CreateTemp(filepath.Dir(t.abs(f.path)), tempPattern)
 		if err != nil {
@@ -446,7 +439,7 @@ func (t *txn) stageTrees(trees []*newTree) error {
 		files = append(files, tr.files...)
 	}
 	created := make([]bool, len(files))
-	err := t.each(len(files), func(i int) error {
+	err := parallel(len(files), t.workers, func(i int) error {
 		tmp, err := t.fsys.Create(files[i].temp)
 		if err != nil {
 			return err

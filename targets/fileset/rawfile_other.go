@@ -26,3 +26,6 @@ func createNew(name string) (tempFile, error) {
 
 // rename is os.Rename.
 func rename(oldpath, newpath string) error { return os.Rename(oldpath, newpath) }
+
+// readWhole is os.ReadFile.
+func readWhole(name string) ([]byte, error) { return os.ReadFile(name) }
