@@ -21,7 +21,7 @@ const evil = "it's \"q\" '''t''' \"\"\"d\"\"\" $HOME ${env.X} ${'x'} #{x} `id` $
 // Names that Jenkins or the compiler must keep plain (service and
 // environment names, credential ids, tag prefixes) stay plain.
 func evilRelease(t *testing.T) *model.Release {
-	m := compiled("../../testdata/hostile")(t)
+	m := compiled("testdata/hostile")(t)
 	v := func(field string) string { return field + ":" + evil }
 	m.Branch = "release/it's-\"x\"-$(id)-{{x}}-${y}-\u0027-é"
 	m.Registry = model.Registry{Host: v("registry"), Kind: model.RegistryOther, Server: v("server")}

@@ -13,9 +13,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"release-gen.dev/release-gen/compiler"
 	"release-gen.dev/release-gen/compiler/model"
 	"release-gen.dev/release-gen/targets"
+	"release-gen.dev/release-gen/targets/internal/targettest"
 )
 
 // fixture is a spec the tests render.
@@ -28,26 +28,19 @@ type fixture struct {
 // and evilRelease, which puts hostile text where the compiler would not
 // let a spec put it, to test the quoting beyond the compiler's checks.
 var fixtures = []fixture{
-	{"Shop", compiled("../../examples/shop")},
-	{"Platform", compiled("../../examples/platform")},
-	{"Hostile", compiled("../../testdata/hostile")},
+	{"Shop", compiled("examples/shop")},
+	{"Platform", compiled("examples/platform")},
+	{"Hostile", compiled("testdata/hostile")},
 	{"Evil", evilRelease},
 }
 
-// compiled returns a function that compiles the spec in dir. Each call
+// compiled returns a function that compiles the spec in dir, relative to
+// the repository root. Each call
 // compiles afresh, so that tests may change the model they get.
 func compiled(dir string) func(t *testing.T) *model.Release {
 	return func(t *testing.T) *model.Release {
 		t.Helper()
-		res, err := compiler.Compile(compiler.Config{Dir: dir})
-		if err != nil {
-			var se *compiler.SpecError
-			if errors.As(err, &se) {
-				t.Fatalf("compiling %s: %v", dir, se.Diagnostics)
-			}
-			t.Fatalf("compiling %s: %v", dir, err)
-		}
-		m := res.Release
+		m := targettest.Compile(t, dir)
 		// The spec file as the CLI names it, so that goldens do not depend
 		// on the directory the test runs in.
 		m.SpecFile = "release.cue"
@@ -96,55 +89,13 @@ func render(t *testing.T, m *model.Release) targets.File {
 	return f
 }
 
-// golden compares f with testdata/<TestName>/<path>. With
-// RELEASE_GEN_UPDATE=1 it rewrites it when it changed.
-func golden(t *testing.T, f targets.File) string {
-	t.Helper()
-	p := filepath.Join("testdata", filepath.FromSlash(t.Name()), filepath.FromSlash(f.Path))
-	old, err := os.ReadFile(p)
-	if os.Getenv("RELEASE_GEN_UPDATE") == "1" {
-		if err != nil || !bytes.Equal(old, f.Data) {
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return p
-	}
-	if err != nil {
-		t.Fatalf("missing golden file %s (run with RELEASE_GEN_UPDATE=1): %v", p, err)
-	}
-	if diff := cmp.Diff(string(old), string(f.Data)); diff != "" {
-		t.Errorf("%s differs from the golden file (-want +got):\n%s", p, diff)
-	}
-	return p
-}
-
-// kit is the conformance kit's validate.sh, next to the repository.
-var kit = filepath.Join("..", "..", "..", "shared", "conformance", "validate.sh")
-
-// requireKit skips the test when the conformance kit is not installed,
-// and fails it when CI is set, where it must be.
-func requireKit(t *testing.T) string {
-	t.Helper()
-	if _, err := os.Stat(kit); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("the conformance kit is missing (%v); CI must validate the Jenkinsfile", err)
-		}
-		t.Skipf("the conformance kit is missing: %v", err)
-	}
-	return kit
-}
-
 // kitFailure reports a validate.sh failure: exit 3 (a tool is missing)
-// skips the test outside CI.
+// makes the kit unavailable.
 func kitFailure(t *testing.T, what string, err error, out []byte) {
 	t.Helper()
 	var ee *exec.ExitError
-	if errors.As(err, &ee) && ee.ExitCode() == 3 && os.Getenv("CI") == "" {
-		t.Skipf("%s: a validator is not installed (run install.sh):\n%s", what, out)
+	if errors.As(err, &ee) && ee.ExitCode() == 3 {
+		targettest.Unavailable(t, "%s: a validator is not installed (run install.sh):\n%s", what, out)
 	}
 	t.Fatalf("%s: %v\n%s", what, err, out)
 }
@@ -154,7 +105,7 @@ func kitFailure(t *testing.T, what string, err error, out []byte) {
 // cached per path and content, since each run starts a JVM.
 func groovyStrings(t *testing.T, path string) []string {
 	t.Helper()
-	v := requireKit(t)
+	v := targettest.Kit(t)
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"release-gen.dev/release-gen/compiler/model"
+	"release-gen.dev/release-gen/targets/internal/targettest"
 )
 
 // TestGolden renders every fixture, compares it with its golden file and
@@ -20,25 +21,22 @@ import (
 // it out (and says so).
 func TestGolden(t *testing.T) {
 	var paths []string
+	dir := t.TempDir()
 	for _, fx := range fixtures {
 		t.Run(fx.name, func(t *testing.T) {
 			f := render(t, fx.m(t))
-			paths = append(paths, golden(t, f))
+			targettest.Golden(t, f)
+			p := filepath.Join(dir, fx.name)
+			if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			paths = append(paths, p)
 		})
 	}
-	if t.Failed() || os.Getenv("RELEASE_GEN_UPDATE") == "1" {
+	if t.Failed() {
 		return
 	}
-	v := requireKit(t)
-	abs := make([]string, len(paths))
-	for i, p := range paths {
-		a, err := filepath.Abs(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		abs[i] = a
-	}
-	cmd := exec.Command(v, append([]string{"jenkins"}, abs...)...)
+	cmd := exec.Command(targettest.Kit(t), append([]string{"jenkins"}, paths...)...)
 	if testing.Short() {
 		t.Log("-short: npm-groovy-lint is skipped; only Groovy's parser validates the Jenkinsfiles")
 		cmd.Env = append(os.Environ(), "CONFORMANCE_SKIP=npm-groovy-lint")
@@ -51,7 +49,7 @@ func TestGolden(t *testing.T) {
 }
 
 func TestNotSelected(t *testing.T) {
-	m := compiled("../../examples/shop")(t)
+	m := compiled("examples/shop")(t)
 	m.Targets = []string{"github"}
 	files, err := Target{}.Render(m)
 	if err != nil || files != nil {
@@ -72,7 +70,7 @@ func TestNameAndOutputs(t *testing.T) {
 }
 
 func TestCheck(t *testing.T) {
-	m := compiled("../../examples/shop")(t)
+	m := compiled("examples/shop")(t)
 	m.SpecFile = `spec\u000aevil.cue`
 	m.Branch = "bad branch"
 	m.Secrets.KubeConfig = "KUBE CONFIG"
@@ -131,7 +129,7 @@ func TestCredentials(t *testing.T) {
 		}, []string{"KUBE_CONFIG-production", "KUBE_CONFIG-staging", "REGISTRY_PASSWORD", "REGISTRY_USERNAME"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			m := compiled("../../examples/shop")(t)
+			m := compiled("examples/shop")(t)
 			tc.edit(m)
 			f := render(t, m)
 			got := map[string]bool{}

@@ -264,7 +264,7 @@ func TestPlanParity(t *testing.T) {
 // TestPlanParityDetects breaks a rendered Jenkinsfile in the ways parity
 // must notice.
 func TestPlanParityDetects(t *testing.T) {
-	m := compiled("../../examples/shop")(t)
+	m := compiled("examples/shop")(t)
 	src := string(render(t, m).Data)
 	block := func(name string) string {
 		start := strings.Index(src, "        stage('"+name+"') {\n")
