@@ -23,6 +23,9 @@ type fileSystem interface {
 	Create(name string) (tempFile, error)
 	Rename(oldpath, newpath string) error
 	Remove(name string) error
+	// RemoveAll removes name and anything under it.
+	RemoveAll(name string) error
+	ReadDir(name string) ([]fs.DirEntry, error)
 	Link(oldname, newname string) error
 	// Lock takes an exclusive lock named by the file name, waiting for
 	// other holders, and returns the function that releases it.
@@ -52,6 +55,8 @@ func (osFS) MkdirAll(name string, perm fs.FileMode) error  { return os.MkdirAll(
 func (osFS) MkdirTemp(dir, pattern string) (string, error) { return os.MkdirTemp(dir, pattern) }
 func (osFS) Rename(oldpath, newpath string) error          { return rename(oldpath, newpath) }
 func (osFS) Remove(name string) error                      { return os.Remove(name) }
+func (osFS) RemoveAll(name string) error                   { return os.RemoveAll(name) }
+func (osFS) ReadDir(name string) ([]fs.DirEntry, error)    { return os.ReadDir(name) }
 func (osFS) Link(oldname, newname string) error            { return os.Link(oldname, newname) }
 func (osFS) Lock(name string) (func() error, error)        { return lockFile(name) }
 func (osFS) SyncFiles(root string, names []string) error   { return syncFiles(root, names) }

@@ -172,7 +172,44 @@ func write(fsys fileSystem, s Set, workers int) (res *Result, err error) {
 		return nil, fmt.Errorf("write outputs: %w (every change was undone)", err)
 	}
 	t.cleanup()
+	dirs := []string{"", stateDir}
+	for d := range protected {
+		dirs = append(dirs, d)
+	}
+	removeLeftovers(fsys, s.Root, dirs)
 	return res, nil
+}
+
+// removeLeftovers removes what interrupted builds left in the directories
+// dirs under root: the temporary files and directories Write stages
+// outputs in, named as tempPattern with a number. Write holds the lock,
+// so no other build is using them. It does what it can: anything it
+// cannot remove stays for the next build to try again.
+func removeLeftovers(fsys fileSystem, root string, dirs []string) {
+	for _, d := range dirs {
+		dir := filepath.Join(root, filepath.FromSlash(d))
+		entries, err := fsys.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, e := range entries {
+			if isTempName(e.Name()) {
+				_ = fsys.RemoveAll(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+}
+
+// isTempName reports whether name is one Write gives a temporary file or
+// directory: tempPattern with a decimal number for its "*".
+func isTempName(name string) bool {
+	prefix, suffix, _ := strings.Cut(tempPattern, "*")
+	number, ok := strings.CutPrefix(name, prefix)
+	if !ok {
+		return false
+	}
+	number, ok = strings.CutSuffix(number, suffix)
+	return ok && number != "" && strings.Trim(number, "0123456789") == ""
 }
 
 // acquire makes sure root holds the .release-gen directory and takes the

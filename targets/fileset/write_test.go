@@ -686,3 +686,70 @@ func TestWriteNewDirectoriesWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteRemovesLeftovers checks that a build removes the temporary
+// files and directories an interrupted build left where outputs go, and
+// nothing else.
+func TestWriteRemovesLeftovers(t *testing.T) {
+	root := t.TempDir()
+	s := fullSet(root)
+	mustWrite(t, s)
+	left := []string{
+		"deploy/ecr/.release-gen-123.tmp",
+		"deploy/.release-gen-456.tmp/ecr/api.json",
+		".github/workflows/.release-gen-7.tmp",
+		".release-gen/.release-gen-89.tmp",
+		".release-gen-1.tmp",
+	}
+	kept := []string{
+		"deploy/ecr/.release-gen-notes.tmp",
+		"deploy/ecr/x.tmp",
+		".release-gen-.tmp",
+		".release-gen-12.tmp.bak",
+		".release-gen/txn-3.tmp/0",
+		"other/.release-gen-5.tmp",
+	}
+	for _, rel := range append(append([]string{}, left...), kept...) {
+		writeFile(t, root, rel, "x\n")
+	}
+	// A link with such a name is removed, not what it points to.
+	outside := t.TempDir()
+	writeFile(t, outside, "keep.json", "{}\n")
+	if err := os.Symlink(outside, filepath.Join(root, "deploy", ".release-gen-99.tmp")); err != nil {
+		t.Fatal(err)
+	}
+	left = append(left, "deploy/.release-gen-99.tmp")
+	mustWrite(t, s)
+	if !exists(t, outside, "keep.json") {
+		t.Error("the file a leftover link pointed to was removed")
+	}
+	for _, rel := range left {
+		if exists(t, root, rel) {
+			t.Errorf("%s was left behind", rel)
+		}
+	}
+	if exists(t, root, "deploy/.release-gen-456.tmp") {
+		t.Error("the directory deploy/.release-gen-456.tmp was left behind")
+	}
+	for _, rel := range kept {
+		if !exists(t, root, rel) {
+			t.Errorf("%s was removed", rel)
+		}
+	}
+}
+
+func TestIsTempName(t *testing.T) {
+	for name, want := range map[string]bool{
+		".release-gen-0.tmp":          true,
+		".release-gen-4294967295.tmp": true,
+		".release-gen-.tmp":           false,
+		".release-gen-1a.tmp":         false,
+		".release-gen-1.tmp.x":        false,
+		"release-gen-1.tmp":           false,
+		".release-gen-1.TMP":          false,
+	} {
+		if got := isTempName(name); got != want {
+			t.Errorf("isTempName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
