@@ -140,7 +140,7 @@ func readPlain(name string) ([]byte, error) {
 // is when Current began.
 func filesMatch(root string, files []ManifestFile, cache *outputCache, start time.Time) bool {
 	cache.expect(len(files))
-	return all(len(files), func(i int) bool {
+	return allHold(len(files), func(i int) bool {
 		return fileMatches(root, i, files[i], cache, start)
 	})
 }

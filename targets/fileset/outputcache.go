@@ -148,7 +148,7 @@ func (c *outputCache) unchanged(root string) bool {
 	if !dirsPlain(root, paths) {
 		return false
 	}
-	return all(len(c.entries), func(i int) bool {
+	return allHold(len(c.entries), func(i int) bool {
 		e := c.entries[i]
 		got, err := lstamp(filepath.Join(root, filepath.FromSlash(e.path)))
 		return err == nil && got == e.stamp

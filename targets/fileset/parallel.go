@@ -65,9 +65,9 @@ func parallel(n, workers int, do func(i int) error) error {
 	return nil
 }
 
-// all reports whether ok(i) holds for every i in [0, n), calling it as
+// allHold reports whether ok(i) holds for every i in [0, n), calling it as
 // parallel does; it stops early at the first that does not.
-func all(n int, ok func(i int) bool) bool {
+func allHold(n int, ok func(i int) bool) bool {
 	return parallel(n, defaultWorkers(), func(i int) error {
 		if !ok(i) {
 			return errNotAll
@@ -76,5 +76,5 @@ func all(n int, ok func(i int) bool) bool {
 	}) == nil
 }
 
-// errNotAll stops all at the first call that does not hold.
+// errNotAll stops allHold at the first call that does not hold.
 var errNotAll = errors.New("not all hold")

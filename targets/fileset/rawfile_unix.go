@@ -41,9 +41,11 @@ func createNew(name string) (tempFile, error) {
 	return &rawFile{fd: fd, name: name}, nil
 }
 
-// rename renames a file with one rename(2). os.Rename first stats newpath
-// to refuse a directory there, which rename(2) refuses anyway when oldpath
-// is a file, the only thing Write renames.
+// rename renames with one rename(2). os.Rename first stats newpath to
+// refuse a directory there; rename(2) refuses a file over a directory and
+// a directory over one that is not empty, and replaces an empty one,
+// which is all the difference for what Write renames: staged files, and
+// directories it built where its plan found nothing.
 func rename(oldpath, newpath string) error {
 	err := unix.Rename(oldpath, newpath)
 	for err == unix.EINTR {

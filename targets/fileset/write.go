@@ -64,13 +64,16 @@ type Result struct {
 // lists only the files written in this run.
 //
 // It then writes each changed file to a temporary file in its directory,
-// syncs them all (on Linux with one syncfs of the filesystem) and renames
-// each into place, a few files at once when there are many, deletes
-// pruned files and any directories that leaves empty, and puts the
-// manifest in place last. Files whose
-// contents are byte-for-byte unchanged are not touched; a file that differs
-// only in CRLF line endings is rewritten with the generated LF ones. New
-// files get mode 0644 and new directories 0755. If any step fails, every change
+// or, under a directory that does not exist yet, into a temporary
+// directory built whole for it; syncs them all (on Linux with one syncfs
+// of the filesystem); renames each file or built directory into place, a
+// few at once when there are many; deletes pruned files and any
+// directories that leaves empty; and puts the manifest in place last.
+// Once done, it removes the temporary files and directories an
+// interrupted build left where outputs go. Files whose contents are
+// byte-for-byte unchanged are not touched; a file that differs only in
+// CRLF line endings is rewritten with the generated LF ones. New files get
+// mode 0644 and new directories 0755. If any step fails, every change
 // already made is undone, so the tree is as it was.
 //
 // Write holds an exclusive lock on .release-gen/lock while it runs, so
@@ -438,7 +441,7 @@ func (t *txn) stageFiles(files []*plannedFile) error {
 			return err
 		}
 		f.temp = tmp.Name()
-		return t.fill(f, tmp)
+		return fill(f, tmp)
 	})
 	for _, f := range files {
 		if f.temp != "" {
@@ -482,7 +485,7 @@ func (t *txn) stageTrees(trees []*newTree) error {
 			return err
 		}
 		created[i] = true
-		return t.fill(files[i], tmp)
+		return fill(files[i], tmp)
 	})
 	for i, f := range files {
 		if created[i] {
@@ -493,7 +496,7 @@ func (t *txn) stageTrees(trees []*newTree) error {
 }
 
 // fill writes f's contents to tmp, its staged file, and closes it.
-func (t *txn) fill(f *plannedFile, tmp tempFile) error {
+func fill(f *plannedFile, tmp tempFile) error {
 	if err := writeClose(tmp, f.data, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", f.path, err)
 	}
