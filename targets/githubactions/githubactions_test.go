@@ -89,15 +89,7 @@ func actionlintErrors(t *testing.T, files []targets.File) []string {
 	if err := os.MkdirAll(filepath.Join(dir, ".github", "workflows"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	targettest.WriteFiles(t, dir, files...)
 	project, err := actionlint.NewProject(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -137,18 +137,7 @@ func Validate(t testing.TB, target string, files ...targets.File) {
 		t.Skip("-short: the conformance validators take seconds")
 	}
 	script := Kit(t)
-	dir := t.TempDir()
-	args := []string{target}
-	for _, f := range files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Path))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		args = append(args, p)
-	}
+	args := append([]string{target}, WriteFiles(t, t.TempDir(), files...)...)
 	cmd := exec.Command(script, args...)
 	cmd.Env = append(os.Environ(), "CONFORMANCE_STRICT=1")
 	out, err := cmd.CombinedOutput()
@@ -160,4 +149,21 @@ func Validate(t testing.TB, target string, files ...targets.File) {
 	default:
 		t.Errorf("validate.sh %s: %v\n%s", target, err, out)
 	}
+}
+
+// WriteFiles writes files under dir at their paths and returns their file
+// names.
+func WriteFiles(t testing.TB, dir string, files ...targets.File) []string {
+	t.Helper()
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = filepath.Join(dir, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(names[i]), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(names[i], f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return names
 }
