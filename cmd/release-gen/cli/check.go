@@ -43,7 +43,7 @@ func (c *command) newCheckCmd() *cobra.Command {
 		Long:  checkDoc,
 		Args:  maxArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			if !full && c.upToDate(args, &f) {
+			if _, ok := c.upToDate(args, &f); ok && !full {
 				return nil
 			}
 			_, set, err := c.fileSet(args, &f, false)

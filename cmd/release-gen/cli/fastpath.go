@@ -20,11 +20,12 @@ import (
 	"release-gen.dev/release-gen/targets/fileset"
 )
 
-// The fast path of check: outputs are a pure function of the spec's
-// inputs, their place in the repository and the generator version, so
-// when the manifest shows that a build of every target from exactly these
-// inputs wrote every output, and no output changed since, check can say
-// "no drift" without compiling the spec.
+// The fast path of check and build: outputs are a pure function of the
+// spec's inputs, their place in the repository and the generator version,
+// so when the manifest shows that a build of every target from exactly
+// these inputs wrote every output, and no output changed since, check can
+// say "no drift", and build that it has nothing to write, without
+// compiling the spec.
 //
 // The spec hash recorded in the manifest covers every input: the spec's
 // files, every .cue file the package can import or inherit from the user's
@@ -32,31 +33,32 @@ import (
 // repository root (the generated drift job names both). The embedded
 // schema and stdlib are part of the generator, named by its version.
 
-// upToDate reports whether check may skip compiling: nothing asks for more
-// than the drift verdict (--target narrows the build, --strict needs the
-// warnings, a bad --format is a usage error to report), the inputs can all
-// be named, and fileset.Current confirms the outputs. Whenever it answers
-// false, check compiles as usual, and that reports whatever is wrong.
-func (c *command) upToDate(args []string, f *compileFlags) bool {
+// upToDate reports whether check and build may skip compiling, and where
+// the outputs are: nothing asks for more than the verdict (--target
+// narrows the build, --strict needs the warnings, a bad --format is a
+// usage error to report), the inputs can all be named, and
+// fileset.Current confirms the outputs. Whenever it answers false, the
+// command compiles as usual, and that reports whatever is wrong.
+func (c *command) upToDate(args []string, f *compileFlags) (out string, ok bool) {
 	if len(f.targets) > 0 || f.strict {
-		return false
+		return "", false
 	}
 	if _, err := diag.ParseFormat(diagFormat(f.format)); err != nil {
-		return false // the full path reports the bad usage
+		return "", false // the full path reports the bad usage
 	}
 	in, err := compiler.FindInputs(c.dirArg(args))
 	if err != nil {
-		return false
+		return "", false
 	}
-	out := in.Dir
+	out = in.Dir
 	if f.out != "" {
 		out = c.abs(f.out)
 	}
 	hash, exact, err := specHash(in, predictLayout(in, out))
 	if err != nil || !exact {
-		return false
+		return "", false
 	}
-	return fileset.Current(out, compiler.Version, hash, all.Names(), hashCacheDir())
+	return out, fileset.Current(out, compiler.Version, hash, all.Names(), hashCacheDir())
 }
 
 // hashCacheDir is where the fast path keeps its cache of output hashes:
