@@ -214,3 +214,11 @@ func hashPlain(name string) (string, fileStamp, error) {
 	}
 	return hex.EncodeToString(h.Sum(nil)), stamp, nil
 }
+
+// StateCurrent reports whether .release-gen holds the files Write keeps
+// there besides the manifest as Write writes them: with Current, that a
+// build would change nothing.
+func StateCurrent(root string) bool {
+	data, err := readPlain(filepath.Join(root, filepath.FromSlash(gitignorePath)))
+	return err == nil && string(data) == gitignoreContent
+}

@@ -753,3 +753,22 @@ func TestIsTempName(t *testing.T) {
 		}
 	}
 }
+
+func TestStateCurrent(t *testing.T) {
+	root := t.TempDir()
+	if StateCurrent(root) {
+		t.Error("an empty tree is current")
+	}
+	mustWrite(t, fullSet(root))
+	if !StateCurrent(root) {
+		t.Error("a tree just written is not current")
+	}
+	writeFile(t, root, gitignorePath, "lock\n")
+	if StateCurrent(root) {
+		t.Error("an edited .release-gen/.gitignore is current")
+	}
+	mustWrite(t, fullSet(root))
+	if !StateCurrent(root) {
+		t.Error("build did not restore .release-gen/.gitignore")
+	}
+}

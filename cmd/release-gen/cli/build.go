@@ -40,7 +40,7 @@ func (c *command) newBuildCmd() *cobra.Command {
 		Long:  buildDoc,
 		Args:  maxArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			if out, ok := c.upToDate(args, &f); ok && !full {
+			if out, ok := c.upToDate(args, &f); ok && !full && fileset.StateCurrent(out) {
 				if m, err := fileset.ReadManifest(out); err == nil {
 					fmt.Fprintf(c.stderr, "release-gen: 0 written, %d unchanged, 0 removed\n", len(m.Files))
 					return nil
