@@ -8,6 +8,7 @@ import (
 
 	"release-gen.dev/release-gen/compiler/diag"
 	"release-gen.dev/release-gen/compiler/model"
+	"release-gen.dev/release-gen/targets/internal/gitref"
 	"release-gen.dev/release-gen/targets/internal/secret"
 	"release-gen.dev/release-gen/targets/internal/shell"
 )
@@ -29,7 +30,7 @@ const maxMatrix = 256
 // check returns what GitHub cannot take from the release.
 func check(m *model.Release) diag.List {
 	var ds diag.List
-	if !validBranch(m.Branch) {
+	if !gitref.ValidBranch(m.Branch) {
 		ds = append(ds, diag.Errorf(m.Fields.Of("branch", m.Pos), checkName,
 			"branch %q is not a valid git branch name (see git check-ref-format)", m.Branch))
 	} else if strings.Contains(m.Branch, "${{") {
@@ -83,25 +84,4 @@ func jobPos(m *model.Release, j *model.Job) token.Pos {
 		return j.Env.Pos
 	}
 	return m.Pos
-}
-
-// validBranch applies git check-ref-format's rules to a branch name, which
-// is also what GitHub's branch filters accept.
-func validBranch(b string) bool {
-	if b == "" || b == "@" || strings.HasPrefix(b, "/") || strings.HasSuffix(b, "/") ||
-		strings.HasSuffix(b, ".") || strings.HasPrefix(b, "-") ||
-		strings.Contains(b, "..") || strings.Contains(b, "@{") || strings.Contains(b, "//") {
-		return false
-	}
-	for _, part := range strings.Split(b, "/") {
-		if strings.HasPrefix(part, ".") || strings.HasSuffix(part, ".lock") {
-			return false
-		}
-	}
-	for _, r := range b {
-		if r < 0x20 || r == 0x7f || strings.ContainsRune(" ~^:?*[\\", r) {
-			return false
-		}
-	}
-	return true
 }

@@ -2,10 +2,10 @@ package jenkins
 
 import (
 	"regexp"
-	"strings"
 
 	"release-gen.dev/release-gen/compiler/diag"
 	"release-gen.dev/release-gen/compiler/model"
+	"release-gen.dev/release-gen/targets/internal/gitref"
 	"release-gen.dev/release-gen/targets/internal/shell"
 )
 
@@ -25,7 +25,7 @@ func check(m *model.Release) diag.List {
 		ds = append(ds, diag.Errorf(m.Pos, checkName,
 			"the spec file name %q cannot be written into the Jenkinsfile's header comment: it holds a backslash or a control character", m.SpecFile))
 	}
-	if !validBranch(m.Branch) {
+	if !gitref.ValidBranch(m.Branch) {
 		ds = append(ds, diag.Errorf(m.Fields.Of("branch", m.Pos), checkName,
 			"branch %q is not a valid git branch name (see git check-ref-format)", m.Branch))
 	}
@@ -54,24 +54,4 @@ func check(m *model.Release) diag.List {
 		}
 	}
 	return ds
-}
-
-// validBranch applies git check-ref-format's rules to a branch name.
-func validBranch(b string) bool {
-	if b == "" || b == "@" || strings.HasPrefix(b, "/") || strings.HasSuffix(b, "/") ||
-		strings.HasSuffix(b, ".") || strings.HasPrefix(b, "-") ||
-		strings.Contains(b, "..") || strings.Contains(b, "@{") || strings.Contains(b, "//") {
-		return false
-	}
-	for _, part := range strings.Split(b, "/") {
-		if strings.HasPrefix(part, ".") || strings.HasSuffix(part, ".lock") {
-			return false
-		}
-	}
-	for _, r := range b {
-		if r < 0x20 || r == 0x7f || strings.ContainsRune(" ~^:?*[\\", r) {
-			return false
-		}
-	}
-	return true
 }
