@@ -349,3 +349,17 @@ type Drift struct {
 	// Out is the output directory relative to the repo root.
 	Out string
 }
+
+// Dirs returns the spec and output directories as the drift job passes
+// them to release-gen: "." for the repository root, and the output
+// directory the spec's own when it is not set.
+func (d Drift) Dirs() (spec, out string) {
+	spec, out = d.Dir, d.Out
+	if spec == "" {
+		spec = "."
+	}
+	if out == "" {
+		out = spec
+	}
+	return spec, out
+}

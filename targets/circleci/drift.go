@@ -14,13 +14,7 @@ func (g *gen) driftJob(*model.Job) (*job, error) {
 	if d.Install == "" {
 		return nil, fmt.Errorf("internal error: circleci: the drift job has no release-gen module to run")
 	}
-	dir, out := d.Dir, d.Out
-	if dir == "" {
-		dir = "."
-	}
-	if out == "" {
-		out = dir
-	}
+	dir, out := d.Dirs()
 	return &job{
 		Executor: g.executor("go", driftGo),
 		Env:      env("RELEASE_GEN", d.Install, "SPEC_DIR", dir, "OUT_DIR", out, "GOTOOLCHAIN", "auto"),

@@ -132,13 +132,7 @@ func (g *gen) driftJob() (*job, error) {
 	if d.Install == "" {
 		return nil, fmt.Errorf("internal error: github: the drift job has no release-gen module to run")
 	}
-	dir, out := d.Dir, d.Out
-	if dir == "" {
-		dir = "."
-	}
-	if out == "" {
-		out = dir
-	}
+	dir, out := d.Dirs()
 	return &job{
 		Timeout:     15,
 		Permissions: perms{}.with("contents", "read"),

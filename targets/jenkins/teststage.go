@@ -101,13 +101,7 @@ func (g *gen) driftStage(j *model.Job) (*stage, error) {
 	if d.Install == "" {
 		return nil, fmt.Errorf("internal error: jenkins: the drift job has no release-gen module to run")
 	}
-	dir, out := d.Dir, d.Out
-	if dir == "" {
-		dir = "."
-	}
-	if out == "" {
-		out = dir
-	}
+	dir, out := d.Dirs()
 	vars := []envVar{{"RELEASE_GEN", d.Install}, {"SPEC_DIR", dir}, {"OUT_DIR", out}, {"GOTOOLCHAIN", "auto"}}
 	run := g.runInToolchain(model.Toolchain{Language: "go"}, driftGoVersion, &vars, driftCheck)
 	return &stage{
