@@ -117,10 +117,10 @@ type UsageError struct{ Msg string }
 
 func (e *UsageError) Error() string { return e.Msg }
 
-// moduleRoot returns the directory holding cue.mod for dir, and whether the
-// user's repo has one. Without one, the spec directory itself becomes the
-// root of a synthetic module.
-func moduleRoot(dir string) (string, bool) {
+// ModuleRoot returns the directory holding cue.mod/module.cue at or above
+// dir, and whether the user's repository has one. Without one, the spec
+// directory itself becomes the root of a synthetic module.
+func ModuleRoot(dir string) (string, bool) {
 	for d := dir; ; {
 		if fi, err := os.Stat(filepath.Join(d, "cue.mod", "module.cue")); err == nil && !fi.IsDir() {
 			return d, true
@@ -183,7 +183,7 @@ type evaluated struct {
 // spec's own syntax or imports come back as diagnostics; a failure of the
 // embedded schema itself is an internal error.
 func evaluate(in *Inputs) (*evaluated, diag.List, error) {
-	root, haveModule := moduleRoot(in.Dir)
+	root, haveModule := ModuleRoot(in.Dir)
 	ov, err := overlay(root, haveModule)
 	if err != nil {
 		return nil, nil, fmt.Errorf("internal error: %w", err)

@@ -1,5 +1,7 @@
 package model
 
+import "cuelang.org/go/cue/token"
+
 // Plan is the target-neutral pipeline: the jobs every CI target renders and
 // the dependencies between them. It is computed once by the compiler, so
 // that all CI targets express the same pipeline.
@@ -94,4 +96,16 @@ func (j *Job) Runs() int {
 		n *= j.Shards
 	}
 	return n
+}
+
+// JobPos is where the spec writes what a job of m is for: its service, its
+// environment, or, for the drift job, the release.
+func (m *Release) JobPos(j *Job) token.Pos {
+	switch {
+	case j.Service != nil:
+		return j.Service.Pos
+	case j.Env != nil:
+		return j.Env.Pos
+	}
+	return m.Pos
 }

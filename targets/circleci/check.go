@@ -101,7 +101,7 @@ func checkNames(m *model.Release, bad func(token.Pos, string, ...any)) {
 		seen[n] = true
 	}
 	for _, j := range m.Plan.Jobs {
-		pos := jobPos(m, j)
+		pos := m.JobPos(j)
 		if !jobNameRe.MatchString(j.ID) {
 			bad(pos, "circleci: job name %q is not a valid CircleCI job name: use letters, digits, '-' and '_'", j.ID)
 			continue
@@ -125,16 +125,6 @@ func nodeLineWithoutTag(v string) bool {
 		return false
 	}
 	return major < 22 || major == 23 || major == 25
-}
-
-func jobPos(m *model.Release, j *model.Job) token.Pos {
-	switch {
-	case j.Service != nil:
-		return j.Service.Pos
-	case j.Env != nil:
-		return j.Env.Pos
-	}
-	return m.Pos
 }
 
 // specValue is a spec string the config carries, with where it was written.

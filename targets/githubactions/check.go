@@ -4,8 +4,6 @@ import (
 	"regexp"
 	"strings"
 
-	"cuelang.org/go/cue/token"
-
 	"release-gen.dev/release-gen/compiler/diag"
 	"release-gen.dev/release-gen/compiler/model"
 	"release-gen.dev/release-gen/targets/internal/gitref"
@@ -40,11 +38,11 @@ func check(m *model.Release) diag.List {
 	if m.Plan != nil {
 		for _, j := range m.Plan.Jobs {
 			if !jobIDRe.MatchString(j.ID) {
-				ds = append(ds, diag.Errorf(jobPos(m, j), checkName,
+				ds = append(ds, diag.Errorf(m.JobPos(j), checkName,
 					"job id %q is not a valid GitHub Actions job id: use letters, digits, '-' and '_'", j.ID))
 			}
 			if j.Kind == model.JobTest && j.Runs() > maxMatrix {
-				ds = append(ds, diag.Errorf(jobPos(m, j), checkName,
+				ds = append(ds, diag.Errorf(m.JobPos(j), checkName,
 					"job %s would run %d times (versions x shards); a GitHub Actions matrix may generate at most %d jobs", j.ID, j.Runs(), maxMatrix))
 			}
 		}
@@ -74,14 +72,4 @@ func check(m *model.Release) diag.List {
 		}
 	}
 	return ds
-}
-
-func jobPos(m *model.Release, j *model.Job) token.Pos {
-	switch {
-	case j.Service != nil:
-		return j.Service.Pos
-	case j.Env != nil:
-		return j.Env.Pos
-	}
-	return m.Pos
 }

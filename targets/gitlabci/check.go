@@ -98,7 +98,7 @@ func checkPlan(m *model.Release) diag.List {
 			"gitlab: the pipeline would have %d jobs with an environment (deploys and approvals); GitLab fails a pipeline with more than %d (ci_pipeline_deployments)", deployments, maxDeployments))
 	}
 	for _, j := range m.Plan.Jobs {
-		pos := jobPos(m, j)
+		pos := m.JobPos(j)
 		if j.Kind == model.JobTest && j.Runs() > maxMatrix {
 			ds = append(ds, diag.Errorf(pos, checkName,
 				"gitlab: job %s would run %d times (versions x shards); a parallel:matrix may have at most %d jobs", j.ID, j.Runs(), maxMatrix))
@@ -139,16 +139,6 @@ func longestName(j *model.Job) string {
 		values = append(values, strconv.Itoa(j.Shards-1))
 	}
 	return name + ": [" + strings.Join(values, ", ") + "]"
-}
-
-func jobPos(m *model.Release, j *model.Job) token.Pos {
-	switch {
-	case j.Service != nil:
-		return j.Service.Pos
-	case j.Env != nil:
-		return j.Env.Pos
-	}
-	return m.Pos
 }
 
 // needCount is the number of jobs GitLab counts against the needs limit for

@@ -154,7 +154,7 @@ type hasher struct {
 // link under cue.mod and a module path that cannot be read make the hash
 // inexact.
 func (h *hasher) cue() error {
-	root, haveModule := moduleRoot(h.in.Dir)
+	root, haveModule := compiler.ModuleRoot(h.in.Dir)
 	h.root, h.module = root, "release-gen.local/spec"
 	if haveModule {
 		data, err := os.ReadFile(filepath.Join(root, "cue.mod", "module.cue"))
@@ -189,22 +189,6 @@ func (h *hasher) cue() error {
 		}
 	}
 	return nil
-}
-
-// moduleRoot is the directory holding cue.mod/module.cue at or above dir,
-// as the compiler finds it; without one the spec directory is the root of
-// a module release-gen makes up.
-func moduleRoot(dir string) (string, bool) {
-	for d := dir; ; {
-		if fi, err := os.Stat(filepath.Join(d, "cue.mod", "module.cue")); err == nil && !fi.IsDir() {
-			return d, true
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return dir, false
-		}
-		d = parent
-	}
 }
 
 // modulePath returns the module path of a cue.mod/module.cue without its
