@@ -342,7 +342,7 @@ func TestGitLabCILocalMerge(t *testing.T) {
 		cmd.Dir = dir
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
-		out, err := cmd.Output()
+		out, err := targettest.Output(t, cmd)
 		if err != nil {
 			t.Fatalf("gitlab-ci-local --preview: %v\n%s", err, stderr.String())
 		}

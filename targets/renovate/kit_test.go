@@ -2,6 +2,7 @@ package renovate
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -134,9 +135,11 @@ func TestRenovateExtracts(t *testing.T) {
 	cmd.Dir = repo
 	cmd.Env = append(os.Environ(), "LOG_FORMAT=json", "LOG_LEVEL=info",
 		"RENOVATE_CONFIG_FILE="+global, "RENOVATE_BASE_DIR="+filepath.Join(tmp, "base"))
-	out, err := cmd.Output()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := targettest.Output(t, cmd)
 	if err != nil {
-		t.Fatalf("renovate: %v\n%s", err, out)
+		t.Fatalf("renovate: %v\n%s%s", err, out, stderr.Bytes())
 	}
 	type record struct {
 		Msg          string `json:"msg"`

@@ -167,3 +167,26 @@ func WriteFiles(t testing.TB, dir string, files ...targets.File) []string {
 	}
 	return names
 }
+
+// Output runs cmd and returns its standard output. The output goes
+// through a file: Node.js, which runs several validators, writes to a pipe
+// asynchronously and can exit before a long output is through it, but
+// writes to a file synchronously.
+func Output(t testing.TB, cmd *exec.Cmd) ([]byte, error) {
+	t.Helper()
+	name := filepath.Join(t.TempDir(), "stdout")
+	f, err := os.Create(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout = f
+	err = cmd.Run()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	out, rerr := os.ReadFile(name)
+	if rerr != nil {
+		t.Fatal(rerr)
+	}
+	return out, err
+}
