@@ -133,10 +133,10 @@ func checkSizes(m *model.Release, files []targets.File) diag.List {
 		}
 		if over(size, f.Limit) {
 			ds = append(ds, diag.Errorf(at, "output-size", "%s: remove %q from targets, or release fewer services from this spec",
-				overLimit(m, f, size, f.Limit), f.Target))
+				overLimit(m, f, "would be", size, f.Limit), f.Target))
 		}
 		if over(f.AdvisorySize, f.Advisory) {
-			ds = append(ds, diag.Warnf(at, "output-size", "%s: %s", overLimit(m, f, f.AdvisorySize, f.Advisory), f.Advisory.Fix))
+			ds = append(ds, diag.Warnf(at, "output-size", "%s: %s", overLimit(m, f, "is", f.AdvisorySize, f.Advisory), f.Advisory.Fix))
 		}
 	}
 	return ds
@@ -147,14 +147,15 @@ func over(size int, limit targets.SizeLimit) bool {
 	return limit.Bytes != 0 && size > limit.Bytes
 }
 
-// overLimit says that f, of size against limit, is over it.
-func overLimit(m *model.Release, f targets.File, size int, limit targets.SizeLimit) string {
+// overLimit says that f, of size against limit, is over it: "would be"
+// when f is refused, "is" when it is written with a warning.
+func overLimit(m *model.Release, f targets.File, verb string, size int, limit targets.SizeLimit) string {
 	unit := "bytes"
 	if limit.Unit != "" {
 		unit = limit.Unit
 	}
-	return fmt.Sprintf("%s: %s would be %s %s for %d services, over %s",
-		f.Target, f.Path, thousands(size), unit, len(m.Services), limit.Rule)
+	return fmt.Sprintf("%s: %s %s %s %s for %d services, over %s",
+		f.Target, f.Path, verb, thousands(size), unit, len(m.Services), limit.Rule)
 }
 
 // thousands formats n with comma separators: 1234567 is "1,234,567".

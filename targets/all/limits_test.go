@@ -51,7 +51,7 @@ func TestCheckSizes(t *testing.T) {
 		t.Fatalf("got %d diagnostics, want 1: %v", len(ds), ds)
 	}
 	d = ds[0]
-	want = "two: over-advisory.yml would be 1,234 widgets for 2 services, over the platform's default of 100 widgets: raise the default"
+	want = "two: over-advisory.yml is 1,234 widgets for 2 services, over the platform's default of 100 widgets: raise the default"
 	if diff := cmp.Diff(want, d.Message); diff != "" {
 		t.Errorf("message (-want +got):\n%s", diff)
 	}
