@@ -175,7 +175,7 @@ func write(fsys fileSystem, s Set, workers int) (res *Result, err error) {
 		return nil, fmt.Errorf("write outputs: %w (every change was undone)", err)
 	}
 	t.cleanup()
-	dirs := []string{"", stateDir}
+	dirs := []string{""} // the root; protected holds stateDir and the others
 	for d := range protected {
 		dirs = append(dirs, d)
 	}
