@@ -33,6 +33,59 @@ func TestParallelCallsEveryIndexOnce(t *testing.T) {
 	}
 }
 
+func TestParallelInCallsEveryIndexOnce(t *testing.T) {
+	// Directories of uneven sizes, one of them split by another.
+	var dirs []string
+	for _, d := range []struct {
+		name  string
+		files int
+	}{{"a", 70}, {"b", 1}, {"a", 3}, {"c", 2*batch + 5}, {"d", batch}} {
+		for range d.files {
+			dirs = append(dirs, d.name)
+		}
+	}
+	for _, workers := range []int{1, 2, 4} {
+		calls := make([]atomic.Int32, len(dirs))
+		err := parallelIn(len(dirs), workers, func(i int) string { return dirs[i] }, func(i int) error {
+			calls[i].Add(1)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range calls {
+			if c := calls[i].Load(); c != 1 {
+				t.Errorf("workers %d: do(%d) called %d times", workers, i, c)
+			}
+		}
+	}
+}
+
+// TestBatchesTakeDirectoriesInTurn checks that workers taking batches in
+// order start in different directories: each directory's first batch
+// comes before any directory's second.
+func TestBatchesTakeDirectoriesInTurn(t *testing.T) {
+	dirs := map[int]string{}
+	for i := range 120 {
+		switch {
+		case i < 70:
+			dirs[i] = "a"
+		case i < 110:
+			dirs[i] = "b"
+		default:
+			dirs[i] = "c"
+		}
+	}
+	got := batches(120, func(i int) string { return dirs[i] })
+	want := []run{{0, 32}, {70, 102}, {110, 120}, {32, 64}, {102, 110}, {64, 70}}
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(run{})); diff != "" {
+		t.Errorf("batches (-want +got):\n%s", diff)
+	}
+	if got := batches(70, nil); !cmp.Equal(got, []run{{0, 32}, {32, 64}, {64, 70}}, cmp.AllowUnexported(run{})) {
+		t.Errorf("batches without directories: %v", got)
+	}
+}
+
 func TestParallelReturnsLowestError(t *testing.T) {
 	for _, workers := range []int{1, 4} {
 		err := parallel(8*batch, workers, func(i int) error {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io/fs"
+	"path"
 	"path/filepath"
 	"sort"
 )
@@ -334,7 +335,8 @@ func makePlan(fsys fileSystem, s Set, force bool, workers int) (*plan, error) {
 	}
 	sums := make([]string, len(files))
 	problems := make([]string, len(files))
-	err = parallel(len(files), workers, func(i int) error {
+	dir := func(i int) string { return path.Dir(files[i].Path) }
+	err = parallelIn(len(files), workers, dir, func(i int) error {
 		sums[i] = sum(files[i].Data)
 		if pf := planned[i]; pf != nil && len(pf.mkdirs) == 0 {
 			var err error

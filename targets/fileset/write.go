@@ -378,7 +378,8 @@ type move struct {
 // move makes the moves, several at once when there are many.
 func (t *txn) move(moves []move) error {
 	moved := make([]bool, len(moves))
-	err := parallel(len(moves), t.workers, func(i int) error {
+	dir := func(i int) string { return filepath.Dir(moves[i].to) }
+	err := parallelIn(len(moves), t.workers, dir, func(i int) error {
 		if err := t.fsys.Rename(moves[i].from, moves[i].to); err != nil {
 			return err
 		}
@@ -434,7 +435,8 @@ func (t *txn) backup(rel string, disk []byte, perm fs.FileMode) error {
 // stageFiles writes the contents of each file, whose directory exists, to
 // a temporary file beside it.
 func (t *txn) stageFiles(files []*plannedFile) error {
-	err := parallel(len(files), t.workers, func(i int) error {
+	dir := func(i int) string { return filepath.Dir(files[i].path) }
+	err := parallelIn(len(files), t.workers, dir, func(i int) error {
 		f := files[i]
 		tmp, err := t.fsys.CreateTemp(filepath.Dir(t.abs(f.path)), tempPattern)
 		if err != nil {
@@ -479,7 +481,8 @@ func (t *txn) stageTrees(trees []*newTree) error {
 		files = append(files, tr.files...)
 	}
 	created := make([]bool, len(files))
-	err := parallel(len(files), t.workers, func(i int) error {
+	dir := func(i int) string { return filepath.Dir(files[i].temp) }
+	err := parallelIn(len(files), t.workers, dir, func(i int) error {
 		tmp, err := t.fsys.Create(files[i].temp)
 		if err != nil {
 			return err
