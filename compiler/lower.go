@@ -209,6 +209,10 @@ type rawRenovate struct {
 	PRConcurrentLimit        int      `json:"prConcurrentLimit"`
 }
 
+type rawJenkins struct {
+	ScriptSplitting bool `json:"scriptSplitting"`
+}
+
 type rawSlack struct {
 	Channel string   `json:"channel"`
 	On      []string `json:"on"`
@@ -325,6 +329,10 @@ func (l *lowerer) lower() *model.Release {
 	}
 
 	top("gitattributes", &m.GitAttributes)
+
+	var jenkins rawJenkins
+	top("jenkins", &jenkins)
+	m.Jenkins = model.Jenkins{ScriptSplitting: jenkins.ScriptSplitting}
 
 	var sc rawSecrets
 	top("secrets", &sc)

@@ -84,7 +84,11 @@ func oversized(b *testing.B, t targets.Target, res *compiler.Result) string {
 		b.Fatal(err)
 	}
 	for _, f := range files {
-		if f.Limit.Bytes > 0 && len(f.Data) > f.Limit.Bytes {
+		size := len(f.Data)
+		if f.Size != 0 {
+			size = f.Size
+		}
+		if f.Limit.Bytes > 0 && size > f.Limit.Bytes {
 			return f.Path
 		}
 	}

@@ -43,12 +43,6 @@ type File struct {
 	// when that is not len(Data): GitLab counts the memory the parsed
 	// YAML takes. Zero means len(Data).
 	Size int
-	// Advisory is a limit the platform applies unless it is configured
-	// otherwise, and AdvisorySize the file's size against it: a file over
-	// it is still written, with a warning saying how to configure the
-	// platform.
-	Advisory     SizeLimit
-	AdvisorySize int
 }
 
 // A SizeLimit is a platform's limit on the size of one file it reads.
@@ -62,9 +56,8 @@ type SizeLimit struct {
 	// Unit says what Bytes counts when it is not the file's bytes, after
 	// the number: "bytes of parsed YAML". Empty means "bytes".
 	Unit string
-	// Fix says how to resolve a file over the limit, for an advisory
-	// limit; a file over a hard limit is resolved by dropping the target
-	// or releasing fewer services.
+	// Fix says how to resolve a file over the limit; empty means by
+	// dropping the target or releasing fewer services.
 	Fix string
 }
 

@@ -64,6 +64,8 @@ type Release struct {
 	Secrets      Secrets
 	// GitAttributes asks build to mark generated files in .gitattributes.
 	GitAttributes bool
+	// Jenkins describes the Jenkins controller.
+	Jenkins Jenkins
 	// Drift configures the drift job every CI target carries.
 	Drift Drift
 
@@ -290,6 +292,13 @@ type Renovate struct {
 	Timezone                 string
 	PRConcurrentLimit        int
 	Fields                   Positions
+}
+
+// Jenkins describes the Jenkins controller that runs the Jenkinsfile.
+type Jenkins struct {
+	// ScriptSplitting is set when the controller splits the pipeline
+	// block into several methods (SCRIPT_SPLITTING_TRANSFORMATION).
+	ScriptSplitting bool
 }
 
 // Notify configures failure announcements.

@@ -121,8 +121,8 @@ func selected(m *model.Release) []targets.Target {
 }
 
 // checkSizes reports each file larger than its platform's limit, as an
-// error, and each file over an advisory limit, as a warning, at the spec's
-// services, whose number is what makes the files grow.
+// error at the spec's services, whose number is what makes the files
+// grow.
 func checkSizes(m *model.Release, files []targets.File) diag.List {
 	var ds diag.List
 	at := m.Fields.Of("services", m.Pos)
@@ -132,11 +132,11 @@ func checkSizes(m *model.Release, files []targets.File) diag.List {
 			size = f.Size
 		}
 		if over(size, f.Limit) {
-			ds = append(ds, diag.Errorf(at, "output-size", "%s: remove %q from targets, or release fewer services from this spec",
-				overLimit(m, f, "would be", size, f.Limit), f.Target))
-		}
-		if over(f.AdvisorySize, f.Advisory) {
-			ds = append(ds, diag.Warnf(at, "output-size", "%s: %s", overLimit(m, f, "is", f.AdvisorySize, f.Advisory), f.Advisory.Fix))
+			fix := f.Limit.Fix
+			if fix == "" {
+				fix = fmt.Sprintf("remove %q from targets, or release fewer services from this spec", f.Target)
+			}
+			ds = append(ds, diag.Errorf(at, "output-size", "%s: %s", overLimit(m, f, size, f.Limit), fix))
 		}
 	}
 	return ds
@@ -147,15 +147,14 @@ func over(size int, limit targets.SizeLimit) bool {
 	return limit.Bytes != 0 && size > limit.Bytes
 }
 
-// overLimit says that f, of size against limit, is over it: "would be"
-// when f is refused, "is" when it is written with a warning.
-func overLimit(m *model.Release, f targets.File, verb string, size int, limit targets.SizeLimit) string {
+// overLimit says that f, of size against limit, would be over it.
+func overLimit(m *model.Release, f targets.File, size int, limit targets.SizeLimit) string {
 	unit := "bytes"
 	if limit.Unit != "" {
 		unit = limit.Unit
 	}
-	return fmt.Sprintf("%s: %s %s %s %s for %d services, over %s",
-		f.Target, f.Path, verb, thousands(size), unit, len(m.Services), limit.Rule)
+	return fmt.Sprintf("%s: %s would be %s %s for %d services, over %s",
+		f.Target, f.Path, thousands(size), unit, len(m.Services), limit.Rule)
 }
 
 // thousands formats n with comma separators: 1234567 is "1,234,567".

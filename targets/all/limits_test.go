@@ -40,23 +40,23 @@ func TestCheckSizes(t *testing.T) {
 		t.Errorf("got check %q at %v, severity %v; want output-size at %v, error", d.Check, d.Pos, d.Severity, services)
 	}
 
-	// An advisory limit warns, in its own unit and with its own fix.
-	advisory := targets.SizeLimit{Bytes: 100, Unit: "widgets", Rule: "the platform's default of 100 widgets", Fix: "raise the default"}
+	// A limit with its own unit and fix says so.
+	fixed := targets.SizeLimit{Bytes: 100, Unit: "widgets", Rule: "the platform's default of 100 widgets", Fix: "raise the default"}
 	files = []targets.File{
-		{Path: "at-advisory.yml", Data: []byte("x"), Target: "one", Advisory: advisory, AdvisorySize: 100},
-		{Path: "over-advisory.yml", Data: []byte("x"), Target: "two", Advisory: advisory, AdvisorySize: 1234},
+		{Path: "at-limit.yml", Data: []byte("x"), Target: "one", Limit: fixed, Size: 100},
+		{Path: "over.yml", Data: []byte("x"), Target: "two", Limit: fixed, Size: 1234},
 	}
 	ds = checkSizes(m, files)
 	if len(ds) != 1 {
 		t.Fatalf("got %d diagnostics, want 1: %v", len(ds), ds)
 	}
 	d = ds[0]
-	want = "two: over-advisory.yml is 1,234 widgets for 2 services, over the platform's default of 100 widgets: raise the default"
+	want = "two: over.yml would be 1,234 widgets for 2 services, over the platform's default of 100 widgets: raise the default"
 	if diff := cmp.Diff(want, d.Message); diff != "" {
 		t.Errorf("message (-want +got):\n%s", diff)
 	}
-	if d.Check != "output-size" || d.Pos != services || d.Severity != diag.Warning {
-		t.Errorf("got check %q at %v, severity %v; want output-size at %v, warning", d.Check, d.Pos, d.Severity, services)
+	if d.Check != "output-size" || d.Pos != services || d.Severity != diag.Error {
+		t.Errorf("got check %q at %v, severity %v; want output-size at %v, error", d.Check, d.Pos, d.Severity, services)
 	}
 }
 

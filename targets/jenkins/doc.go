@@ -124,19 +124,18 @@
 //
 // # Limits
 //
-// Declarative Pipeline compiles the whole pipeline block into one JVM
-// method, which may not exceed 64 KB of bytecode; every stage, and every
-// cell of a matrix, adds to it. A spec with many services and toolchain
-// versions can exceed it ("Method too large"); the controller's system
-// property
-// org.jenkinsci.plugins.pipeline.modeldefinition.parser.RuntimeASTTransformer.SCRIPT_SPLITTING_TRANSFORMATION=true
-// lifts the limit; the Jenkinsfile declares no local variables (its
-// scripts are @Field fields), as that mode requires. The size at which a
-// generated pipeline crosses the method limit depends on the declarative
-// transformer; what the target knows for certain is a lower bound, two
-// bytes of bytecode per string literal of the block, and beyond 64 KB of
-// it the Jenkinsfile is written with an output-size warning naming the
-// setting (from about 400 to 500 services).
+// Unless the controller enables script splitting, Declarative Pipeline
+// compiles the whole pipeline block into one JVM method, which may not
+// exceed 64 KB of bytecode ("Method too large"); every stage, matrix cell,
+// step and withEnv entry adds to it, and a controller with default
+// settings loads pipelines of about 6 to 10 services. The target estimates
+// the method's size construct by construct (methodsize.go) and refuses a
+// Jenkinsfile whose estimate, plus a 15% margin, is over the limit, with an
+// output-size error naming the controller's system property
+// org.jenkinsci.plugins.pipeline.modeldefinition.parser.RuntimeASTTransformer.SCRIPT_SPLITTING_TRANSFORMATION=true,
+// which lifts the limit; a spec whose controller sets it says so with
+// jenkins: {scriptSplitting: true}. The Jenkinsfile declares no local
+// variables (its scripts are @Field fields), as that mode requires.
 //
 // Whatever the controller's settings, the script is one class, whose
 // constant pool holds at most 65,535 entries ("Class too large"), two per

@@ -8,19 +8,11 @@ package jenkins
 // environment at run time, never from the spec.
 func (g *gen) post(w *writer) {
 	s := g.m.Notify.Slack
-	events := []struct{ condition, color, status string }{
-		{"failure", "danger", "failed"},
-		{"success", "good", "succeeded"},
-	}
-	var announced bool
-	for _, e := range events {
-		announced = announced || s.Announces(e.condition)
-	}
-	if !announced {
+	if g.postConditions() == 0 {
 		return
 	}
 	w.open("post")
-	for _, e := range events {
+	for _, e := range slackEvents {
 		if !s.Announces(e.condition) {
 			continue
 		}
@@ -34,4 +26,22 @@ func (g *gen) post(w *writer) {
 		w.close()
 	}
 	w.close()
+}
+
+// slackEvents are the build results a Slack message can announce, by
+// post condition.
+var slackEvents = []struct{ condition, color, status string }{
+	{"failure", "danger", "failed"},
+	{"success", "good", "succeeded"},
+}
+
+// postConditions counts the post conditions the pipeline announces.
+func (g *gen) postConditions() int {
+	n := 0
+	for _, e := range slackEvents {
+		if g.m.Notify.Slack.Announces(e.condition) {
+			n++
+		}
+	}
+	return n
 }

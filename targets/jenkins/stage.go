@@ -81,8 +81,12 @@ type axis struct {
 	values []string
 }
 
-// step is a step in a steps block.
-type step interface{ write(w *writer) }
+// step is a step in a steps block. bytecode estimates what it adds to
+// the method the pipeline block compiles into (see methodsize.go).
+type step interface {
+	write(w *writer)
+	bytecode() int
+}
 
 // sh runs a bash script. The script is constant text from the shared
 // scripts; it reads every value from the environment. name, when set,

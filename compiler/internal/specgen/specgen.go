@@ -82,6 +82,8 @@ security: {
 	sign: true
 }
 
+jenkins: scriptSplitting: true
+
 `)
 	if len(targets) > 0 {
 		fmt.Fprintf(&b, "targets: [%q", targets[0])
