@@ -134,8 +134,10 @@
 // output-size error naming the controller's system property
 // org.jenkinsci.plugins.pipeline.modeldefinition.parser.RuntimeASTTransformer.SCRIPT_SPLITTING_TRANSFORMATION=true,
 // which lifts the limit; a spec whose controller sets it says so with
-// jenkins: {scriptSplitting: true}. The Jenkinsfile declares no local
-// variables (its scripts are @Field fields), as that mode requires.
+// jenkins: {scriptSplitting: true}. The estimate assumes Declarative
+// Pipeline 1.8 or later, which builds a matrix's stages once instead of
+// once per cell. The Jenkinsfile declares no local variables (its scripts
+// are @Field fields), as that mode requires.
 //
 // Whatever the controller's settings, the script is one class, whose
 // constant pool holds at most 65,535 entries ("Class too large"), two per
