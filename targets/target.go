@@ -3,6 +3,9 @@
 package targets
 
 import (
+	"fmt"
+	"strconv"
+
 	"release-gen.dev/release-gen/compiler/diag"
 	"release-gen.dev/release-gen/compiler/model"
 )
@@ -59,6 +62,31 @@ type SizeLimit struct {
 	// Fix says how to resolve a file over the limit; empty means by
 	// dropping the target or releasing fewer services.
 	Fix string
+}
+
+// Refusal says that the file path of target would be size, against l,
+// for a release of services services, which is over l, and how to
+// resolve it: the message of an output-size error.
+func (l SizeLimit) Refusal(target, path string, size, services int) string {
+	unit := "bytes"
+	if l.Unit != "" {
+		unit = l.Unit
+	}
+	fix := l.Fix
+	if fix == "" {
+		fix = fmt.Sprintf("remove %q from targets, or release fewer services from this spec", target)
+	}
+	return fmt.Sprintf("%s: %s would be %s %s for %d services, over %s: %s",
+		target, path, thousands(size), unit, services, l.Rule, fix)
+}
+
+// thousands formats n with comma separators: 1234567 is "1,234,567".
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // Header returns the generated-file header line for a file whose comments

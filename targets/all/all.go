@@ -5,7 +5,6 @@ package all
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"release-gen.dev/release-gen/compiler/diag"
@@ -52,8 +51,9 @@ func Lookup(name string) targets.Target {
 }
 
 // Check runs the checks of every target the release selects: what each
-// cannot express. It does not render, so it cannot see output size
-// limits; Render reports those.
+// cannot express. It does not render, so it sees only the size limits a
+// target can estimate without rendering (Jenkins' method limit); Render
+// reports the others.
 func Check(m *model.Release) diag.List {
 	var diags diag.List
 	for _, t := range selected(m) {
@@ -132,11 +132,7 @@ func checkSizes(m *model.Release, files []targets.File) diag.List {
 			size = f.Size
 		}
 		if over(size, f.Limit) {
-			fix := f.Limit.Fix
-			if fix == "" {
-				fix = fmt.Sprintf("remove %q from targets, or release fewer services from this spec", f.Target)
-			}
-			ds = append(ds, diag.Errorf(at, "output-size", "%s: %s", overLimit(m, f, size, f.Limit), fix))
+			ds = append(ds, diag.Errorf(at, "output-size", "%s", f.Limit.Refusal(f.Target, f.Path, size, len(m.Services))))
 		}
 	}
 	return ds
@@ -145,23 +141,4 @@ func checkSizes(m *model.Release, files []targets.File) diag.List {
 // over reports whether size is over limit, if there is one.
 func over(size int, limit targets.SizeLimit) bool {
 	return limit.Bytes != 0 && size > limit.Bytes
-}
-
-// overLimit says that f, of size against limit, would be over it.
-func overLimit(m *model.Release, f targets.File, size int, limit targets.SizeLimit) string {
-	unit := "bytes"
-	if limit.Unit != "" {
-		unit = limit.Unit
-	}
-	return fmt.Sprintf("%s: %s would be %s %s for %d services, over %s",
-		f.Target, f.Path, thousands(size), unit, len(m.Services), limit.Rule)
-}
-
-// thousands formats n with comma separators: 1234567 is "1,234,567".
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }

@@ -59,11 +59,3 @@ func TestCheckSizes(t *testing.T) {
 		t.Errorf("got check %q at %v, severity %v; want output-size at %v, error", d.Check, d.Pos, d.Severity, services)
 	}
 }
-
-func TestThousands(t *testing.T) {
-	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 512000: "512,000", 16512345: "16,512,345"} {
-		if got := thousands(n); got != want {
-			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
-		}
-	}
-}

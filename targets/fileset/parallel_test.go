@@ -13,28 +13,10 @@ import (
 	"release-gen.dev/release-gen/targets"
 )
 
+// TestParallelCallsEveryIndexOnce runs parallel over counts around the
+// batch size, and parallelIn over directories of uneven sizes, one of them
+// split by another.
 func TestParallelCallsEveryIndexOnce(t *testing.T) {
-	for _, workers := range []int{1, 2, 4} {
-		for _, n := range []int{0, 1, batch - 1, batch, batch + 1, 10*batch + 3} {
-			calls := make([]atomic.Int32, n)
-			err := parallel(n, workers, func(i int) error {
-				calls[i].Add(1)
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i := range calls {
-				if c := calls[i].Load(); c != 1 {
-					t.Errorf("workers %d, n %d: do(%d) called %d times", workers, n, i, c)
-				}
-			}
-		}
-	}
-}
-
-func TestParallelInCallsEveryIndexOnce(t *testing.T) {
-	// Directories of uneven sizes, one of them split by another.
 	var dirs []string
 	for _, d := range []struct {
 		name  string
@@ -44,18 +26,33 @@ func TestParallelInCallsEveryIndexOnce(t *testing.T) {
 			dirs = append(dirs, d.name)
 		}
 	}
-	for _, workers := range []int{1, 2, 4} {
-		calls := make([]atomic.Int32, len(dirs))
-		err := parallelIn(len(dirs), workers, func(i int) string { return dirs[i] }, func(i int) error {
-			calls[i].Add(1)
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := range calls {
-			if c := calls[i].Load(); c != 1 {
-				t.Errorf("workers %d: do(%d) called %d times", workers, i, c)
+	type run func(n, workers int, do func(i int) error) error
+	inDirs := func(n, workers int, do func(i int) error) error {
+		return parallelIn(n, workers, func(i int) string { return dirs[i] }, do)
+	}
+	for _, c := range []struct {
+		name string
+		run  run
+		ns   []int
+	}{
+		{"parallel", parallel, []int{0, 1, batch - 1, batch, batch + 1, 10*batch + 3}},
+		{"parallelIn", inDirs, []int{len(dirs)}},
+	} {
+		for _, workers := range []int{1, 2, 4} {
+			for _, n := range c.ns {
+				calls := make([]atomic.Int32, n)
+				err := c.run(n, workers, func(i int) error {
+					calls[i].Add(1)
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range calls {
+					if got := calls[i].Load(); got != 1 {
+						t.Errorf("%s, workers %d, n %d: do(%d) called %d times", c.name, workers, n, i, got)
+					}
+				}
 			}
 		}
 	}

@@ -1,5 +1,10 @@
 package jenkins
 
+import (
+	"release-gen.dev/release-gen/compiler/diag"
+	"release-gen.dev/release-gen/compiler/model"
+)
+
 // Unless the controller enables script splitting, Declarative Pipeline
 // turns the pipeline block into one expression that builds its model (a
 // Root, a Stage per stage, with every steps closure inline), and the CPS
@@ -66,6 +71,26 @@ const (
 	costStep1           = 60
 	costStep2           = 110
 )
+
+// checkMethodSize reports a pipeline block too large for one method: its
+// estimate, with the margin, is over methodLimit and the controller does
+// not split scripts. It needs no rendering, so vet reports it too.
+func checkMethodSize(m *model.Release) diag.List {
+	if m.Jenkins.ScriptSplitting || m.Plan == nil {
+		return nil
+	}
+	g := newGen(m)
+	stages, err := g.stages()
+	if err != nil {
+		return nil // an internal error, which Render reports
+	}
+	size := g.pipelineBytecode(stages) * (100 + methodMargin) / 100
+	if size <= methodLimit.Bytes {
+		return nil
+	}
+	return diag.List{diag.Errorf(m.Fields.Of("services", m.Pos), "output-size", "%s",
+		methodLimit.Refusal("jenkins", Path, size, len(m.Services)))}
+}
 
 // pipelineBytecode estimates the size of the method the pipeline block
 // with stages compiles into without script splitting, in bytes.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"release-gen.dev/release-gen/compiler/diag"
 	"release-gen.dev/release-gen/compiler/model"
 	"release-gen.dev/release-gen/targets/internal/targettest"
 )
@@ -40,39 +41,45 @@ func TestMethodEstimate(t *testing.T) {
 	}
 }
 
-// TestMethodLimit renders fleets of go services around where the estimate
-// crosses the limit: the Jenkinsfile carries the method limit from there
-// on, with the estimate plus the margin as its size, and the class limit
-// before it and whenever the controller splits scripts.
+// TestMethodLimit checks fleets of go services around where the estimate
+// crosses the limit: from there on Check reports an output-size error at
+// the spec's services with the estimate plus the margin, and not when the
+// controller splits scripts, when the Jenkinsfile renders with the class
+// limit alone.
 func TestMethodLimit(t *testing.T) {
-	estimate := func(m *model.Release) int {
+	var last int
+	for _, n := range []int{1, 8, 9, 10, 30} {
+		m := fleet(t, n)
 		g := newGen(m)
 		stages, err := g.stages()
 		if err != nil {
 			t.Fatal(err)
 		}
-		return g.pipelineBytecode(stages) * (100 + methodMargin) / 100
-	}
-	var last int
-	for _, n := range []int{1, 8, 9, 10, 30} {
-		m := fleet(t, n)
-		size := estimate(m)
+		size := g.pipelineBytecode(stages) * (100 + methodMargin) / 100
 		if size <= last {
 			t.Errorf("%d services: estimate %d, not more than %d for fewer", n, size, last)
 		}
 		last = size
-		f := render(t, m)
-		over := size > methodLimit.Bytes
-		switch {
-		case over && (f.Limit != methodLimit || f.Size != size):
-			t.Errorf("%d services, estimate %d: limit %q size %d, want the method limit", n, size, f.Limit.Rule, f.Size)
-		case !over && f.Limit != classLimit:
-			t.Errorf("%d services, estimate %d: limit %q, want the class limit", n, size, f.Limit.Rule)
-		}
-		if over != (n >= 10) {
+		if over := size > methodLimit.Bytes; over != (n >= 10) {
 			t.Errorf("%d services: estimate %d; the limit should fall between 9 and 10 services", n, size)
 		}
+		ds := Target{}.Check(m)
+		switch {
+		case n < 10 && len(ds) > 0:
+			t.Errorf("%d services: %v", n, ds)
+		case n >= 10 && len(ds) != 1:
+			t.Errorf("%d services: got %v, want one output-size error", n, ds)
+		case n >= 10:
+			d := ds[0]
+			want := methodLimit.Refusal("jenkins", Path, size, n)
+			if d.Check != "output-size" || d.Severity != diag.Error || d.Message != want || d.Pos != m.Fields.Of("services", m.Pos) {
+				t.Errorf("%d services: got %s %v at %v: %s\nwant the output-size error %s", n, d.Check, d.Severity, d.Pos, d.Message, want)
+			}
+		}
 		m.Jenkins.ScriptSplitting = true
+		if ds := (Target{}).Check(m); len(ds) > 0 {
+			t.Errorf("%d services with script splitting: %v", n, ds)
+		}
 		if f := render(t, m); f.Limit != classLimit {
 			t.Errorf("%d services with script splitting: limit %q, want the class limit", n, f.Limit.Rule)
 		}

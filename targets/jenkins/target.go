@@ -29,8 +29,9 @@ func (Target) Outputs() []string { return []string{Path} }
 
 // Check reports what the Jenkinsfile cannot express: credential ids Jenkins
 // does not accept, a release branch that is not a git branch name, canary
-// intervals the deploy wait cannot be computed from, and a spec file name
-// that cannot go into the header comment.
+// intervals the deploy wait cannot be computed from, a spec file name
+// that cannot go into the header comment, and a pipeline block too large
+// for a controller that does not split scripts.
 func (Target) Check(m *model.Release) diag.List {
 	if !m.HasTarget("jenkins") {
 		return nil
@@ -63,16 +64,7 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 	w.raw("\nimport groovy.transform.Field\n\n")
 	g.pipeline(w, stages)
 	w.writeScripts()
-	f := targets.File{Path: Path, Data: w.b, Target: "jenkins", Limit: classLimit, Size: constantPool(w.b)}
-	// Without script splitting the method limit is reached long before
-	// the class limit: a literal costs the method some 15 bytes and the
-	// class 2 constant-pool entries.
-	if !m.Jenkins.ScriptSplitting {
-		if size := g.pipelineBytecode(stages) * (100 + methodMargin) / 100; size > methodLimit.Bytes {
-			f.Limit, f.Size = methodLimit, size
-		}
-	}
-	return []targets.File{f}, nil
+	return []targets.File{{Path: Path, Data: w.b, Target: "jenkins", Limit: classLimit, Size: constantPool(w.b)}}, nil
 }
 
 // fileComment follows the header. It is constant: no spec data is ever

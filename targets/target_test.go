@@ -1,0 +1,36 @@
+package targets
+
+import "testing"
+
+func TestRefusal(t *testing.T) {
+	for _, c := range []struct {
+		limit SizeLimit
+		size  int
+		want  string
+	}{
+		{
+			SizeLimit{Bytes: 1000, Rule: "the platform's limit of 1,000 bytes"}, 1234567,
+			`two: over.yml would be 1,234,567 bytes for 3 services, over the platform's limit of 1,000 bytes: remove "two" from targets, or release fewer services from this spec`,
+		},
+		{
+			SizeLimit{Bytes: 100, Unit: "widgets", Rule: "the platform's default of 100 widgets", Fix: "raise the default"}, 512000,
+			"two: over.yml would be 512,000 widgets for 3 services, over the platform's default of 100 widgets: raise the default",
+		},
+		{
+			SizeLimit{Bytes: 1, Rule: "one byte"}, 999,
+			`two: over.yml would be 999 bytes for 3 services, over one byte: remove "two" from targets, or release fewer services from this spec`,
+		},
+	} {
+		if got := c.limit.Refusal("two", "over.yml", c.size, 3); got != c.want {
+			t.Errorf("Refusal:\n got %s\nwant %s", got, c.want)
+		}
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 512000: "512,000", 16512345: "16,512,345"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
