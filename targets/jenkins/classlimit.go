@@ -74,8 +74,7 @@ const bytesPerDistinctLiteral = 512
 // eachLiteral calls fn with the value of each string literal of src, a
 // Jenkinsfile as this package writes it, in order: single-quoted and
 // triple-single-quoted literals with the escapes appendEscaped writes,
-// outside // comments. at is the offset of the literal's opening quote;
-// value is valid only during the call.
+// outside // comments. value is valid only during the call.
 func eachLiteral(src []byte, fn func(value []byte)) {
 	var scratch []byte // holds the values of literals with escapes
 	for i := 0; i < len(src); {
