@@ -196,6 +196,15 @@ environments: {
 	production: {approval: true}
 }
 `)
+	if slices.Contains(o.Targets, "jenkins") {
+		b.WriteString(`
+// A Jenkins controller with default settings loads a declarative pipeline
+// of about 6 to 10 services. Started with
+// -Dorg.jenkinsci.plugins.pipeline.modeldefinition.parser.RuntimeASTTransformer.SCRIPT_SPLITTING_TRANSFORMATION=true
+// it takes more: then set scriptSplitting to true.
+jenkins: scriptSplitting: false
+`)
+	}
 	return b.Bytes()
 }
 
@@ -220,6 +229,16 @@ environments:
   staging: {}
   production: {approval: true}
 `)
+	if slices.Contains(o.Targets, "jenkins") {
+		b.WriteString(`
+# A Jenkins controller with default settings loads a declarative pipeline
+# of about 6 to 10 services. Started with
+# -Dorg.jenkinsci.plugins.pipeline.modeldefinition.parser.RuntimeASTTransformer.SCRIPT_SPLITTING_TRANSFORMATION=true
+# it takes more: then set scriptSplitting to true.
+jenkins:
+  scriptSplitting: false
+`)
+	}
 	return b.Bytes()
 }
 

@@ -56,14 +56,16 @@ func TestDetectSingleServiceRepo(t *testing.T) {
 }
 
 func TestStarterSpecIsFormatted(t *testing.T) {
-	src := CUE([]Service{{Name: "api", Path: "api", Language: "go", Marker: "go.mod"}, {Name: "web-ui", Path: "web ui", Language: "node", Marker: "package.json"}},
-		Options{Name: "shop", Registry: "ghcr.io/acme", Targets: []string{"github", "renovate"}})
-	formatted, err := format.Source(src)
-	if err != nil {
-		t.Fatalf("starter spec does not parse: %v\n%s", err, src)
-	}
-	if diff := cmp.Diff(string(formatted), string(src)); diff != "" {
-		t.Errorf("starter spec is not cue fmt clean (-fmt +got):\n%s", diff)
+	for _, targets := range [][]string{{"github", "renovate"}, {"jenkins", "renovate"}} {
+		src := CUE([]Service{{Name: "api", Path: "api", Language: "go", Marker: "go.mod"}, {Name: "web-ui", Path: "web ui", Language: "node", Marker: "package.json"}},
+			Options{Name: "shop", Registry: "ghcr.io/acme", Targets: targets})
+		formatted, err := format.Source(src)
+		if err != nil {
+			t.Fatalf("starter spec for %v does not parse: %v\n%s", targets, err, src)
+		}
+		if diff := cmp.Diff(string(formatted), string(src)); diff != "" {
+			t.Errorf("starter spec for %v is not cue fmt clean (-fmt +got):\n%s", targets, diff)
+		}
 	}
 }
 
