@@ -84,11 +84,7 @@ func oversized(b *testing.B, t targets.Target, res *compiler.Result) string {
 		b.Fatal(err)
 	}
 	for _, f := range files {
-		size := len(f.Data)
-		if f.Size != 0 {
-			size = f.Size
-		}
-		if f.Limit.Bytes > 0 && size > f.Limit.Bytes {
+		if f.OverLimit() {
 			return f.Path
 		}
 	}

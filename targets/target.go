@@ -64,6 +64,20 @@ type SizeLimit struct {
 	Fix string
 }
 
+// Measured is the file's size as its platform measures it against
+// Limit: Size, or len(Data) when Size is zero.
+func (f File) Measured() int {
+	if f.Size != 0 {
+		return f.Size
+	}
+	return len(f.Data)
+}
+
+// OverLimit reports whether the file is larger than its platform accepts.
+func (f File) OverLimit() bool {
+	return f.Limit.Bytes != 0 && f.Measured() > f.Limit.Bytes
+}
+
 // Refusal says that the file path of target would be size, against l,
 // for a release of services services, which is over l, and how to
 // resolve it: the message of an output-size error.

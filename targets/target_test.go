@@ -34,3 +34,25 @@ func TestThousands(t *testing.T) {
 		}
 	}
 }
+
+func TestOverLimit(t *testing.T) {
+	limit := SizeLimit{Bytes: 10}
+	for _, c := range []struct {
+		f        File
+		measured int
+		over     bool
+	}{
+		{File{Data: make([]byte, 10), Limit: limit}, 10, false},
+		{File{Data: make([]byte, 11), Limit: limit}, 11, true},
+		{File{Data: make([]byte, 11), Limit: limit, Size: 9}, 9, false},
+		{File{Data: make([]byte, 1), Limit: limit, Size: 12}, 12, true},
+		{File{Data: make([]byte, 100)}, 100, false},
+	} {
+		if got := c.f.Measured(); got != c.measured {
+			t.Errorf("Measured() = %d, want %d", got, c.measured)
+		}
+		if got := c.f.OverLimit(); got != c.over {
+			t.Errorf("size %d against %d: OverLimit() = %v, want %v", c.measured, c.f.Limit.Bytes, got, c.over)
+		}
+	}
+}

@@ -127,18 +127,9 @@ func checkSizes(m *model.Release, files []targets.File) diag.List {
 	var ds diag.List
 	at := m.Fields.Of("services", m.Pos)
 	for _, f := range files {
-		size := len(f.Data)
-		if f.Size != 0 {
-			size = f.Size
-		}
-		if over(size, f.Limit) {
-			ds = append(ds, diag.Errorf(at, "output-size", "%s", f.Limit.Refusal(f.Target, f.Path, size, len(m.Services))))
+		if f.OverLimit() {
+			ds = append(ds, diag.Errorf(at, "output-size", "%s", f.Limit.Refusal(f.Target, f.Path, f.Measured(), len(m.Services))))
 		}
 	}
 	return ds
-}
-
-// over reports whether size is over limit, if there is one.
-func over(size int, limit targets.SizeLimit) bool {
-	return limit.Bytes != 0 && size > limit.Bytes
 }
