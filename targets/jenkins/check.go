@@ -53,8 +53,5 @@ func check(m *model.Release) diag.List {
 			}
 		}
 	}
-	if len(ds) == 0 {
-		ds = checkMethodSize(m)
-	}
 	return ds
 }

@@ -85,12 +85,25 @@ func checkMethodSize(m *model.Release) diag.List {
 	if err != nil {
 		return nil // an internal error, which Render reports
 	}
+	if d := g.methodSizeError(stages); d != nil {
+		return diag.List{*d}
+	}
+	return nil
+}
+
+// methodSizeError is the output-size error for a pipeline block of stages
+// over methodLimit, or nil when it fits or the controller splits scripts.
+func (g *gen) methodSizeError(stages []*stage) *diag.Diagnostic {
+	if g.m.Jenkins.ScriptSplitting {
+		return nil
+	}
 	size := g.pipelineBytecode(stages) * (100 + methodMargin) / 100
 	if size <= methodLimit.Bytes {
 		return nil
 	}
-	return diag.List{diag.Errorf(m.Fields.Of("services", m.Pos), "output-size", "%s",
-		methodLimit.Refusal("jenkins", Path, size, len(m.Services)))}
+	d := diag.Errorf(g.m.Fields.Of("services", g.m.Pos), "output-size", "%s",
+		methodLimit.Refusal("jenkins", Path, size, len(g.m.Services)))
+	return &d
 }
 
 // pipelineBytecode estimates the size of the method the pipeline block

@@ -47,7 +47,7 @@ func TestMethodEstimate(t *testing.T) {
 // crosses the limit: from there on Check reports an output-size error at
 // the spec's services with the estimate plus the margin, and not when the
 // controller splits scripts, when the Jenkinsfile renders with the class
-// limit alone.
+// limit alone. Render refuses what Check reports.
 func TestMethodLimit(t *testing.T) {
 	var last int
 	for _, n := range []int{1, 8, 9, 10, 30} {
@@ -76,6 +76,10 @@ func TestMethodLimit(t *testing.T) {
 			want := methodLimit.Refusal("jenkins", Path, size, n)
 			if d.Check != "output-size" || d.Severity != diag.Error || d.Message != want || d.Pos != m.Fields.Of("services", m.Pos) {
 				t.Errorf("%d services: got %s %v at %v: %s\nwant the output-size error %s", n, d.Check, d.Severity, d.Pos, d.Message, want)
+			}
+			// Render refuses it too, for a caller that skipped Check.
+			if _, err := (Target{}).Render(m); err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%d services: Render returned %v, want the output-size error", n, err)
 			}
 		}
 		m.Jenkins.ScriptSplitting = true

@@ -36,7 +36,10 @@ func (Target) Check(m *model.Release) diag.List {
 	if !m.HasTarget("jenkins") {
 		return nil
 	}
-	return check(m)
+	if ds := check(m); len(ds) > 0 {
+		return ds
+	}
+	return checkMethodSize(m)
 }
 
 // Render returns the Jenkinsfile, or nothing when m does not select the
@@ -55,6 +58,9 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 	stages, err := g.stages()
 	if err != nil {
 		return nil, err
+	}
+	if d := g.methodSizeError(stages); d != nil {
+		return nil, d
 	}
 	// About what a service's stages take, so that the buffer does not
 	// grow by copying for large specs.
