@@ -28,3 +28,59 @@ func TestReadWhole(t *testing.T) {
 		t.Errorf("missing file: %v", err)
 	}
 }
+
+// recordingFile is a tempFile that keeps what is written to it and the
+// size of each Write call, and can fail the Write call numbered failAt
+// (from 1).
+type recordingFile struct {
+	data   []byte
+	writes []int
+	failAt int
+	closed bool
+}
+
+func (f *recordingFile) Name() string                 { return "recorded" }
+func (f *recordingFile) Sync() error                  { return nil }
+func (f *recordingFile) Chmod(mode fs.FileMode) error { return nil }
+func (f *recordingFile) Close() error                 { f.closed = true; return nil }
+
+func (f *recordingFile) Write(p []byte) (int, error) {
+	f.writes = append(f.writes, len(p))
+	if len(f.writes) == f.failAt {
+		return 0, errors.New("disk full")
+	}
+	f.data = append(f.data, p...)
+	return len(p), nil
+}
+
+// TestWriteInPieces checks that writeAndClose writes all of data, in
+// order, in calls of at most writePiece bytes, and stops at the first
+// failed call.
+func TestWriteInPieces(t *testing.T) {
+	for _, size := range []int{0, 1, writePiece - 1, writePiece, writePiece + 1, 3*writePiece + 17} {
+		data := make([]byte, size)
+		for i := range data {
+			data[i] = byte(i * 7 / 3)
+		}
+		f := &recordingFile{}
+		if err := writeAndClose(f, data, 0o644, false); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(f.data, data) || !f.closed {
+			t.Errorf("size %d: wrote %d bytes (closed %v); want the data and a closed file", size, len(f.data), f.closed)
+		}
+		if want := (size + writePiece - 1) / writePiece; len(f.writes) != want {
+			t.Errorf("size %d: %d writes %v; want %d", size, len(f.writes), f.writes, want)
+		}
+		for _, n := range f.writes {
+			if n > writePiece || n == 0 {
+				t.Errorf("size %d: a write of %d bytes; want 1 to %d", size, n, writePiece)
+			}
+		}
+	}
+	f := &recordingFile{failAt: 2}
+	err := writeAndClose(f, make([]byte, 3*writePiece), 0o644, false)
+	if err == nil || len(f.writes) != 2 || !f.closed {
+		t.Errorf("failing second write: err %v after %d writes (closed %v); want the error after 2, closed", err, len(f.writes), f.closed)
+	}
+}

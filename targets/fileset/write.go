@@ -587,6 +587,13 @@ func (t *txn) cleanup() {
 	_ = t.fsys.Remove(t.staging)
 }
 
+// writePiece is the most writeAndClose hands the kernel in one write(2).
+// Given a larger write, recent Linux kernels may cache the file in large
+// folios (ext4 on the 6.18 kernel measured here), and allocating those on
+// fragmented memory means compacting it first: a 7.8 MB Jenkinsfile took
+// 15-17 ms in one write and 2.5 ms in 64 KiB pieces on the same machine.
+const writePiece = 64 << 10
+
 // writeSynced writes data to f, syncs it, sets its permissions and closes
 // it.
 func writeSynced(f tempFile, data []byte, perm fs.FileMode) error {
@@ -600,7 +607,12 @@ func writeClose(f tempFile, data []byte, perm fs.FileMode) error {
 }
 
 func writeAndClose(f tempFile, data []byte, perm fs.FileMode, sync bool) error {
-	_, err := f.Write(data)
+	var err error
+	for len(data) > 0 && err == nil {
+		n := min(len(data), writePiece)
+		_, err = f.Write(data[:n])
+		data = data[n:]
+	}
 	if err == nil && sync {
 		err = f.Sync()
 	}
