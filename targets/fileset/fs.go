@@ -18,9 +18,11 @@ type fileSystem interface {
 	Mkdir(name string, perm fs.FileMode) error
 	MkdirAll(name string, perm fs.FileMode) error
 	MkdirTemp(dir, pattern string) (string, error)
-	CreateTemp(dir, pattern string) (tempFile, error)
+	// CreateTemp and Create create a file with mode perm, less what the
+	// umask or a default ACL takes away: tempFile.Chmod sets it exactly.
+	CreateTemp(dir, pattern string, perm fs.FileMode) (tempFile, error)
 	// Create creates the file name, which must not exist yet.
-	Create(name string) (tempFile, error)
+	Create(name string, perm fs.FileMode) (tempFile, error)
 	Rename(oldpath, newpath string) error
 	Remove(name string) error
 	// RemoveAll removes name and anything under it.
@@ -61,8 +63,10 @@ func (osFS) Link(oldname, newname string) error            { return os.Link(oldn
 func (osFS) Lock(name string) (func() error, error)        { return lockFile(name) }
 func (osFS) SyncFiles(root string, names []string) error   { return syncFiles(root, names) }
 
-func (osFS) CreateTemp(dir, pattern string) (tempFile, error) { return createTemp(dir, pattern) }
-func (osFS) Create(name string) (tempFile, error)             { return createNew(name) }
+func (osFS) CreateTemp(dir, pattern string, perm fs.FileMode) (tempFile, error) {
+	return createTemp(dir, pattern, perm)
+}
+func (osFS) Create(name string, perm fs.FileMode) (tempFile, error) { return createNew(name, perm) }
 
 // randomName is pattern with its last "*" replaced by a random number, as
 // os.CreateTemp and os.MkdirTemp name what they create.

@@ -157,22 +157,22 @@ func (f *faultFS) MkdirTemp(dir, pattern string) (string, error) {
 	return f.osFS.MkdirTemp(dir, pattern)
 }
 
-func (f *faultFS) CreateTemp(dir, pattern string) (tempFile, error) {
+func (f *faultFS) CreateTemp(dir, pattern string, perm fs.FileMode) (tempFile, error) {
 	if err := f.call("createtemp", dir); err != nil {
 		return nil, &fs.PathError{Op: "open", Path: dir, Err: err}
 	}
-	tf, err := f.osFS.CreateTemp(dir, pattern)
+	tf, err := f.osFS.CreateTemp(dir, pattern, perm)
 	if err != nil {
 		return nil, err
 	}
 	return &faultFile{tempFile: tf, fs: f}, nil
 }
 
-func (f *faultFS) Create(name string) (tempFile, error) {
+func (f *faultFS) Create(name string, perm fs.FileMode) (tempFile, error) {
 	if err := f.call("create", name); err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
-	tf, err := f.osFS.Create(name)
+	tf, err := f.osFS.Create(name, perm)
 	if err != nil {
 		return nil, err
 	}

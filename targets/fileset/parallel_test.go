@@ -221,7 +221,7 @@ func TestCreateTempNames(t *testing.T) {
 	dir := t.TempDir()
 	seen := make(map[string]bool)
 	for range 200 {
-		f, err := createTemp(dir, tempPattern)
+		f, err := createTemp(dir, tempPattern, outputPerm)
 		if err != nil {
 			t.Fatal(err)
 		}

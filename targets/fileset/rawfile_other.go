@@ -2,11 +2,15 @@
 
 package fileset
 
-import "os"
+import (
+	"io/fs"
+	"os"
+)
 
 // createTemp creates a new file in dir named by pattern, as
-// os.CreateTemp does.
-func createTemp(dir, pattern string) (tempFile, error) {
+// os.CreateTemp does, with mode 0600 whatever perm asks: the caller's
+// Chmod sets it.
+func createTemp(dir, pattern string, perm fs.FileMode) (tempFile, error) {
 	f, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		// Return a nil interface, not a typed nil *os.File.
@@ -15,9 +19,10 @@ func createTemp(dir, pattern string) (tempFile, error) {
 	return f, nil
 }
 
-// createNew creates the file name, which must not exist, with mode 0600.
-func createNew(name string) (tempFile, error) {
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+// createNew creates the file name, which must not exist, with mode perm
+// less the umask.
+func createNew(name string, perm fs.FileMode) (tempFile, error) {
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
 		return nil, err
 	}

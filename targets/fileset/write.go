@@ -420,7 +420,7 @@ func (t *txn) backup(rel string, disk []byte, perm fs.FileMode) error {
 		return nil
 	}
 	// No hard link (another filesystem, or none supported): copy instead.
-	f, err := t.fsys.CreateTemp(t.staging, "copy-*")
+	f, err := t.fsys.CreateTemp(t.staging, "copy-*", 0o600)
 	if err != nil {
 		return err
 	}
@@ -438,7 +438,7 @@ func (t *txn) stageFiles(files []*plannedFile) error {
 	dir := func(i int) string { return filepath.Dir(files[i].path) }
 	err := parallelIn(len(files), t.workers, dir, func(i int) error {
 		f := files[i]
-		tmp, err := t.fsys.CreateTemp(filepath.Dir(t.abs(f.path)), tempPattern)
+		tmp, err := t.fsys.CreateTemp(filepath.Dir(t.abs(f.path)), tempPattern, outputPerm)
 		if err != nil {
 			return err
 		}
@@ -483,7 +483,7 @@ func (t *txn) stageTrees(trees []*newTree) error {
 	created := make([]bool, len(files))
 	dir := func(i int) string { return filepath.Dir(files[i].temp) }
 	err := parallelIn(len(files), t.workers, dir, func(i int) error {
-		tmp, err := t.fsys.Create(files[i].temp)
+		tmp, err := t.fsys.Create(files[i].temp, outputPerm)
 		if err != nil {
 			return err
 		}
@@ -498,9 +498,12 @@ func (t *txn) stageTrees(trees []*newTree) error {
 	return err
 }
 
+// outputPerm is the mode of every output, whatever the umask.
+const outputPerm fs.FileMode = 0o644
+
 // fill writes f's contents to tmp, its staged file, and closes it.
 func fill(f *plannedFile, tmp tempFile) error {
-	if err := writeClose(tmp, f.data, 0o644); err != nil {
+	if err := writeClose(tmp, f.data, outputPerm); err != nil {
 		return fmt.Errorf("write %s: %w", f.path, err)
 	}
 	return nil
