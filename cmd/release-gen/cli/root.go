@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -19,12 +20,30 @@ import (
 // Main runs release-gen with the process's arguments and standard streams
 // and returns the exit code.
 func Main() int {
+	tuneGC(os.LookupEnv)
 	wd, err := os.Getwd()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "release-gen:", err)
 		return ExitInternal
 	}
 	return Run(os.Args[1:], os.Stdout, os.Stderr, wd)
+}
+
+// gcPercent is the garbage collector's target for the process: the heap
+// may grow to three times what is live before the collector runs, instead
+// of Go's default of twice. release-gen runs for a fraction of a second and
+// most of what it allocates (CUE's evaluation of the spec) is garbage once
+// the model is built, so collecting less often saves time for little
+// memory: a build of 1000 services into an empty tree takes 156 instead of
+// 165 ms, for 59 instead of 54 MB (docs/PERFORMANCE.md).
+const gcPercent = 200
+
+// tuneGC sets gcPercent unless the environment, read with lookupEnv, sets
+// GOGC: the user's setting wins.
+func tuneGC(lookupEnv func(string) (string, bool)) {
+	if _, set := lookupEnv("GOGC"); !set {
+		debug.SetGCPercent(gcPercent)
+	}
 }
 
 // Run executes one command line and returns its exit code. Output goes to
