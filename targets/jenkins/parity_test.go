@@ -267,21 +267,21 @@ func TestPlanParityDetects(t *testing.T) {
 	m := compiled("examples/shop")(t)
 	src := string(render(t, m).Data)
 	block := func(name string) string {
-		start := strings.Index(src, "        stage('"+name+"') {\n")
-		end := strings.Index(src[start:], "\n        }\n") + len("\n        }\n")
+		start := strings.Index(src, "    stage('"+name+"') {\n")
+		end := strings.Index(src[start:], "\n    }\n") + len("\n    }\n")
 		return src[start : start+end]
 	}
 	for _, tc := range []struct {
 		name, from, to string
 	}{
 		{"publish before the tests", block("Test worker") + block("Publish"), block("Publish") + block("Test worker")},
-		{"ungated publish", "            when {\n                anyOf {", "            when {\n                allOf {"},
+		{"ungated publish", "      when {\n        anyOf {", "      when {\n        allOf {"},
 		{"wrong branch", "pattern: 'main'", "pattern: 'master'"},
 		{"glob branch", "comparator: 'EQUALS'", "comparator: 'GLOB'"},
 		{"missing deploy", "stage('Deploy api (staging)')", "stage('Deploy api staging')"},
 		{"missing shard", "values '0', '1', '2', '3'", "values '0', '1', '2'"},
 		{"approval after a deploy", block("Approve production") + block("Deploy auth (production)"), block("Deploy auth (production)") + block("Approve production")},
-		{"approval without input", "input {\n                message", "options {\n                message"},
+		{"approval without input", "input {\n        message", "options {\n        message"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if !strings.Contains(src, tc.from) {
