@@ -191,6 +191,21 @@ func evaluate(in *Inputs) (*evaluated, diag.List, error) {
 	cfg := &load.Config{Dir: in.Dir, Overlay: ov}
 	ctx := cuecontext.New()
 
+	// Loading (finding and parsing files) needs no context: the spec's
+	// package loads on a goroutine of its own while the schema is loaded
+	// and built.
+	var specInsts []*build.Instance
+	specLoaded := make(chan struct{})
+	if in.Kind == SpecCUE {
+		specCfg := *cfg
+		go func() {
+			defer close(specLoaded)
+			specInsts = load.Instances([]string{"."}, &specCfg)
+		}()
+	} else {
+		close(specLoaded)
+	}
+
 	schemaInsts := load.Instances([]string{schema.ImportPath}, cfg)
 	if len(schemaInsts) != 1 || schemaInsts[0].Err != nil {
 		if ambiguous(schemaInsts) {
@@ -212,7 +227,8 @@ func evaluate(in *Inputs) (*evaluated, diag.List, error) {
 	refs := false
 	switch in.Kind {
 	case SpecCUE:
-		insts := load.Instances([]string{"."}, cfg)
+		<-specLoaded
+		insts := specInsts
 		if len(insts) != 1 {
 			return nil, nil, fmt.Errorf("internal error: %d instances for %s", len(insts), in.Dir)
 		}
