@@ -66,10 +66,10 @@ func constantPool(src []byte) int {
 }
 
 // bytesPerDistinctLiteral is about how many bytes of a Jenkinsfile hold
-// one distinct string literal, a service's stages taking some 8 KB with
+// one distinct string literal, a service's stages taking some 6 KB with
 // 16 of their own: enough to size the set of distinct literals so that
 // it need not grow much while it is filled.
-const bytesPerDistinctLiteral = 512
+const bytesPerDistinctLiteral = 352
 
 // eachLiteral calls fn with the value of each string literal of src, a
 // Jenkinsfile as this package writes it, in order: single-quoted and

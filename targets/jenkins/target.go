@@ -64,7 +64,7 @@ func (Target) Render(m *model.Release) ([]targets.File, error) {
 	}
 	// About what a service's stages take, so that the buffer does not
 	// grow by copying for large specs.
-	w := &writer{b: make([]byte, 0, 64<<10+8<<10*len(m.Services))}
+	w := &writer{b: make([]byte, 0, 64<<10+6<<10*len(m.Services))}
 	w.raw(targets.Header("//", m))
 	w.raw(fileComment)
 	w.raw("\nimport groovy.transform.Field\n\n")
