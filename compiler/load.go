@@ -165,6 +165,8 @@ func overlay(root string, haveModule bool) (map[string]load.Source, error) {
 // evaluated is the result of loading: the spec unified with #Release, and
 // the schema instance (for preset lookups).
 type evaluated struct {
+	// ctx is the context the spec was built in.
+	ctx    *cue.Context
 	spec   cue.Value
 	user   cue.Value
 	def    cue.Value
@@ -272,7 +274,7 @@ func evaluate(in *Inputs) (*evaluated, diag.List, error) {
 		}
 		user = user.FillPath(envs, ctx.CompileBytes(data))
 	}
-	ev := &evaluated{user: user, def: def, schema: sv, genDir: filepath.Join(root, "cue.mod", "gen") + string(filepath.Separator)}
+	ev := &evaluated{ctx: ctx, user: user, def: def, schema: sv, genDir: filepath.Join(root, "cue.mod", "gen") + string(filepath.Separator)}
 	if !refs && ev.openServices() {
 		return ev, nil, nil
 	}

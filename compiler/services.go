@@ -92,13 +92,21 @@ var (
 // services in Go. It reports false, leaving ev unchanged, when the spec
 // does not validate that way or a service is not plain data that #Service
 // accepts: the spec then needs #Release.
+//
+// #ReleaseOpenServices leaves services unconstrained, so unifying them
+// with it would only copy them: the services are read from the spec as
+// evaluated, where the reader checks every value it reads, and only the
+// spec's other fields are unified with the schema.
 func (ev *evaluated) openServices() bool {
-	spec := ev.user.Unify(ev.schema.LookupPath(cue.MakePath(cue.Def(openServicesDef))))
+	spec := withoutServices(ev.ctx, ev.user).Unify(ev.schema.LookupPath(cue.MakePath(cue.Def(openServicesDef))))
 	if spec.Validate(cue.Concrete(true)) != nil {
 		return false
 	}
 	services := []*serviceValue{}
-	if v := spec.LookupPath(cue.MakePath(cue.Str("services"))); v.Exists() {
+	if v := ev.user.LookupPath(cue.MakePath(cue.Str("services"))); v.Exists() {
+		if v.Kind() != cue.StructKind {
+			return false
+		}
 		// A pattern constraint here applies to every service in both ways.
 		it, err := v.Fields(cue.Optional(true), cue.Hidden(true))
 		if err != nil {
@@ -118,6 +126,26 @@ func (ev *evaluated) openServices() bool {
 	}
 	ev.spec, ev.services = spec, services
 	return true
+}
+
+// withoutServices returns a struct of the regular fields of user but
+// services, or user itself when it has fields of another kind (optional or
+// required fields, which only unifying the whole spec treats as CUE does).
+func withoutServices(ctx *cue.Context, user cue.Value) cue.Value {
+	it, err := user.Fields(cue.Optional(true))
+	if err != nil {
+		return user
+	}
+	rest := ctx.CompileString("{}")
+	for it.Next() {
+		if it.FieldType() != cue.StringLabel {
+			return user
+		}
+		if it.Selector().Unquoted() != "services" {
+			rest = rest.FillPath(cue.MakePath(it.Selector()), it.Value())
+		}
+	}
+	return rest
 }
 
 // serviceReader reads services; ok turns false at the first value that is

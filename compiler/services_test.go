@@ -145,6 +145,8 @@ services: web: dependsOn: ["api"]`, true},
 		{"user defaults elsewhere", `services: api: {dependsOn: *[] | [...string], versions: *["1"] | [...string]}`, true},
 		{"hidden field in spec", "_port: 9000\nservices: api: port: _port", true},
 		{"yaml", "", true},
+		{"optional field at the top level", "canary?: {maxWeight: 20}\nservices: api: {}", true},
+		{"top level built by a comprehension", "for k, v in {branch: \"release\"} {(k): v}\nservices: api: {}", true},
 
 		{"reads a default", `services: {api: {}, web: port: services.api.port + 1}`, false},
 		{"reads through an alias", `services: {A=api: {}, web: test: A.test + " --ci"}`, false},
@@ -174,6 +176,9 @@ services: api: {}`, false},
 		{"unknown rule field", `services: api: retention: [{keep: 1, tagPrefix: ["a"]}]`, false},
 		{"services not a struct", `services: 1`, false},
 		{"incomplete", `services: api: port: int`, false},
+		{"incomplete list element", `services: api: dependsOn: [string]`, false},
+		{"pattern for a string", `services: api: path: =~"^apps/"`, false},
+		{"unknown top-level field", "extra: 1\nservices: api: {}", false},
 		{"schema error elsewhere", "branch: \"\"\nservices: api: {}", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
