@@ -124,10 +124,10 @@ func renderSelected(m *model.Release) ([]targets.File, error) {
 }
 
 // renderAside names the targets that render beside the others. The
-// Jenkinsfile is the slowest output of a large spec to render (7.8 MB at
+// Jenkinsfile is the slowest output of a large spec to render (5.7 MB at
 // 1000 services) and is written straight into one buffer, so rendering it
 // beside the others costs little memory: 1 MB more at 1000 services, for
-// 7 ms less. The YAML targets build document trees first; rendering them
+// 8 ms less. The YAML targets build document trees first; rendering them
 // side by side raised the peak memory of a 150-service build with every
 // target from 43 to 73 MB, so they render one at a time.
 var renderAside = []string{jenkins.Target{}.Name()}
